@@ -1,0 +1,101 @@
+//! The application: resolves global options into a [`Context`] and runs one command. Output
+//! goes to the writers it is given, so tests and `main` share one code path.
+
+pub mod rules;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, FixedOffset};
+
+use crate::cli::{Cli, ColorChoice, Command};
+use crate::exit::ExitStatus;
+use crate::i18n::Lang;
+use crate::pack::PackSet;
+
+/// What the terminal looks like, decided once by `main`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Terminal {
+    pub stdin_tty: bool,
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    /// `NO_COLOR` is set (and non-empty).
+    pub no_color: bool,
+}
+
+/// Everything a command needs besides its own arguments.
+pub struct Context<'w> {
+    pub lang: Lang,
+    pub as_of: DateTime<FixedOffset>,
+    pub rules: Vec<PathBuf>,
+    pub builtin: bool,
+    pub state_dir: Option<PathBuf>,
+    pub terminal: Terminal,
+    pub color_choice: ColorChoice,
+    pub out: &'w mut dyn Write,
+    pub err: &'w mut dyn Write,
+}
+
+impl Context<'_> {
+    /// Colours on stdout: only on a terminal unless forced, never with `NO_COLOR`.
+    pub fn color_stdout(&self) -> bool {
+        match self.color_choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => self.terminal.stdout_tty && !self.terminal.no_color,
+        }
+    }
+
+    pub fn color_stderr(&self) -> bool {
+        match self.color_choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => self.terminal.stderr_tty && !self.terminal.no_color,
+        }
+    }
+
+    /// Loads the packs for this run (built-in unless `--no-builtin`, plus `--rules`).
+    pub fn packs(&self) -> Result<PackSet> {
+        PackSet::load(&self.rules, self.builtin).map_err(|d| anyhow::anyhow!(d))
+    }
+
+    /// The state directory: `--state-dir`, else `$XDG_DATA_HOME/privaudit` (or the platform
+    /// equivalent).
+    pub fn state_dir(&self) -> Result<PathBuf> {
+        if let Some(dir) = &self.state_dir {
+            return Ok(dir.clone());
+        }
+        use etcetera::BaseStrategy;
+        let base = etcetera::choose_base_strategy().context(self.lang.pick(
+            "cannot find a home directory for the state dir; pass --state-dir",
+            "找不到用于保存状态的主目录；请使用 --state-dir",
+        ))?;
+        Ok(base.data_dir().join("privaudit"))
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli, terminal: Terminal, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
+    let g = cli.global;
+    let mut cx = Context {
+        lang: g.lang.unwrap_or_else(Lang::from_env),
+        as_of: g.as_of.unwrap_or_else(|| chrono::Local::now().fixed_offset()),
+        rules: g.rules,
+        builtin: !g.no_builtin,
+        state_dir: g.state_dir,
+        terminal,
+        color_choice: g.color,
+        out,
+        err,
+    };
+    match cli.command {
+        Command::Rules(cmd) => rules::run(&mut cx, cmd),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "privaudit", cx.out);
+            Ok(ExitStatus::Success)
+        }
+        _ => anyhow::bail!("not wired yet"),
+    }
+}

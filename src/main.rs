@@ -1,0 +1,61 @@
+//! The `privaudit` binary: parse arguments, run, print the error chain, exit with the
+//! documented code (0 success, 1 failure found, 2 bad input or usage).
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use privaudit::app::{self, Terminal};
+use privaudit::cli::Cli;
+use privaudit::exit::ExitStatus;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are successes; every other parse error is a usage error.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { ExitStatus::Error.code() } else { 0 });
+        }
+    };
+    let terminal = Terminal {
+        stdin_tty: std::io::stdin().is_terminal(),
+        stdout_tty: std::io::stdout().is_terminal(),
+        stderr_tty: std::io::stderr().is_terminal(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut err = std::io::stderr();
+    let result = app::run(cli, terminal, &mut out, &mut err);
+    let flushed = out.flush();
+    let status = match result.and_then(|s| flushed.map(|_| s).map_err(Into::into)) {
+        Ok(status) => status,
+        Err(e) if is_broken_pipe(&e) => ExitStatus::Success,
+        Err(e) => {
+            let mut msg = String::new();
+            for (i, cause) in e.chain().enumerate() {
+                if i > 0 {
+                    msg.push_str("\n  caused by: ");
+                }
+                msg.push_str(&cause.to_string());
+            }
+            // Diagnostics already start with their level; plain errors get one.
+            if msg.starts_with("error") || msg.starts_with("warning") {
+                let _ = writeln!(err, "{msg}");
+            } else {
+                let _ = writeln!(err, "error: {msg}");
+            }
+            ExitStatus::Error
+        }
+    };
+    ExitCode::from(status.code())
+}
+
+/// A reader that went away (`privaudit … | head`) is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,1 @@
+//! A minimal SARIF 2.1.0 model shared by `scan` and `check`.

@@ -1,0 +1,4 @@
+//! The one integration-test binary: each module drives the real `privaudit` binary.
+mod cli {
+    pub mod support;
+}
