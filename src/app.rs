@@ -1,6 +1,9 @@
 //! The application: resolves global options into a [`Context`] and runs one command. Output
 //! goes to the writers it is given, so tests and `main` share one code path.
 
+// pub mod check;
+pub mod interview;
+pub mod report;
 pub mod rules;
 
 use std::io::Write;
@@ -96,6 +99,52 @@ pub fn run(cli: Cli, terminal: Terminal, out: &mut dyn Write, err: &mut dyn Writ
             clap_complete::generate(shell, &mut Cli::command(), "privaudit", cx.out);
             Ok(ExitStatus::Success)
         }
-        _ => anyhow::bail!("not wired yet"),
+        Command::Audit(args) => interview::run(&mut cx, crate::pack::model::PackKind::Audit, args),
+        Command::Respond(args) => interview::run(&mut cx, crate::pack::model::PackKind::Response, args),
+        Command::Report(args) => report::run(&mut cx, args),
+        Command::Check(_args) => anyhow::bail!("wip"),
+    }
+}
+
+/// Reads an answers file for the given packs; every problem is reported with its position.
+pub fn read_answers(
+    path: &std::path::Path,
+    packs: &[&crate::pack::model::Pack],
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> Result<crate::answers::Answers> {
+    let file = path.display().to_string();
+    let source = std::fs::read(path)
+        .with_context(|| format!("{} {file}", lang.pick("cannot read the answers file", "无法读取回答文件")))?;
+    let source = String::from_utf8(source).map_err(|_| {
+        anyhow::anyhow!("{file}: {}", lang.pick("the answers file is not UTF-8 text", "回答文件不是 UTF-8 文本"))
+    })?;
+    crate::answers::parse_answers_file(&file, &source, packs, today).map_err(|d| anyhow::anyhow!(d))
+}
+
+/// Writes a rendered report to `--out` (atomically, 0600) or stdout.
+pub fn emit_report(
+    cx: &mut Context,
+    doc: &crate::report::ReportDoc,
+    format: crate::cli::ReportFormat,
+    out: Option<&std::path::Path>,
+) -> Result<()> {
+    use crate::cli::ReportFormat as F;
+    let text = match format {
+        F::Md => crate::report::markdown(doc, cx.lang)?,
+        F::Json => crate::report::json(doc)?,
+        F::Html => crate::report::html(doc, cx.lang)?,
+        F::Ics => crate::report::ics(doc, cx.lang),
+    };
+    emit(cx, text.as_bytes(), out)
+}
+
+/// Writes bytes to a private file or to stdout.
+pub fn emit(cx: &mut Context, bytes: &[u8], out: Option<&std::path::Path>) -> Result<()> {
+    match out {
+        Some(path) => crate::fsutil::write_private(path, bytes).with_context(|| {
+            format!("{} {}", cx.lang.pick("cannot write", "无法写入"), path.display())
+        }),
+        None => cx.out.write_all(bytes).map_err(Into::into),
     }
 }

@@ -13,5 +13,8 @@ pub mod i18n;
 pub mod letter;
 pub mod offset;
 pub mod pack;
+pub mod prompt;
+pub mod report;
 pub mod sarif;
 pub mod scan;
+pub mod session;

@@ -1,0 +1,167 @@
+//! `audit` and `respond`: ask what is missing (or take it from `--answers`), evaluate the
+//! pack, write the report and save the session.
+
+use anyhow::{Result, bail};
+
+use super::Context;
+use crate::answers::{self, Answers};
+use crate::cli::{InterviewArgs, ReportFormat};
+use crate::engine::{self, DoneSteps, ProbeResults};
+use crate::exit::ExitStatus;
+use crate::i18n::Lang;
+use crate::pack::model::{Pack, PackKind};
+use crate::prompt::{Ask, PromptError, Prompter, TerminalPrompter};
+use crate::session::{Pending, Session, Store, SESSION_SCHEMA};
+
+/// Asks every applicable unanswered question in pack order until none is left. After each
+/// answer `saved` is called, so an interruption loses nothing already answered.
+pub fn conduct(
+    pack: &Pack,
+    answers: &mut Answers,
+    prompter: &mut dyn Prompter,
+    lang: Lang,
+    today: chrono::NaiveDate,
+    mut saved: impl FnMut(&Answers) -> Result<()>,
+) -> Result<(), PromptError> {
+    let mut asked = 0;
+    loop {
+        let pending = engine::pending_questions(pack, answers, today);
+        let Some(question) = pending.first() else {
+            return Ok(());
+        };
+        let ask = Ask {
+            question,
+            lang,
+            number: asked + 1,
+            estimate: asked + pending.len(),
+            default: answers::default_answer(question, today),
+            today,
+        };
+        let answer = prompter.ask(&ask)?;
+        answers.insert(question.id.clone(), answer);
+        asked += 1;
+        saved(answers).map_err(|e| PromptError::Io(std::io::Error::other(e.to_string())))?;
+    }
+}
+
+pub fn run(cx: &mut Context, kind: PackKind, args: InterviewArgs) -> Result<ExitStatus> {
+    let lang = cx.lang;
+    let command = match kind {
+        PackKind::Audit => "audit",
+        _ => "respond",
+    };
+    if args.format == ReportFormat::Ics && kind == PackKind::Audit {
+        bail!(lang.pick(
+            "--format ics is for response plans (they have due dates); use md, json or html for an audit",
+            "--format ics 仅用于应对计划（带截止日期）；自查报告请用 md、json 或 html"
+        ));
+    }
+    let set = cx.packs()?;
+    let default_id = if kind == PackKind::Audit { "audit" } else { "response" };
+    let Some(pack) = set.for_kind(default_id, kind) else {
+        bail!(
+            "{} ({})",
+            lang.pick("no pack of this kind is loaded", "没有加载这种类型的规则包"),
+            kind.as_str()
+        );
+    };
+    let today = cx.as_of.date_naive();
+    let mut answers = match &args.answers {
+        Some(path) => super::read_answers(path, &[pack], today, lang)?,
+        None => Answers::new(),
+    };
+
+    let store = Store::new(cx.state_dir()?);
+    let interactive = !args.non_interactive && cx.terminal.stdin_tty && cx.terminal.stderr_tty;
+    if interactive {
+        // console raises SIGINT itself when Ctrl-C is pressed in a prompt; handling it here
+        // turns that into an `Interrupted` answer (so the answers so far are kept) and makes
+        // sure the cursor dialoguer hid comes back.
+        let _ = ctrlc::set_handler(|| {
+            let _ = console::Term::stderr().show_cursor();
+        });
+        let mut prompter = TerminalPrompter::new(cx.color_stderr());
+        if let Some(pending) = store.load_pending(command)?.filter(|p| p.pack == pack.id) {
+            let detail = match lang {
+                Lang::En => format!("{} answers saved", pending.answers.len()),
+                Lang::Zh => format!("已保存 {} 个回答", pending.answers.len()),
+            };
+            match prompter.confirm_resume(lang, &detail) {
+                Ok(true) => {
+                    for (k, v) in pending.answers {
+                        // The answers file wins over what was typed last time.
+                        answers.entry(k).or_insert(v);
+                    }
+                }
+                Ok(false) => store.clear_pending(command)?,
+                Err(PromptError::Interrupted) => return Ok(ExitStatus::Interrupted),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let result = conduct(pack, &mut answers, &mut prompter, lang, today, |a| {
+            store.save_pending(&Pending {
+                command: command.to_owned(),
+                pack: pack.id.clone(),
+                answers: a.clone(),
+            })
+        });
+        match result {
+            Ok(()) => {}
+            Err(PromptError::Interrupted) => {
+                writeln!(
+                    cx.err,
+                    "{}",
+                    lang.pick(
+                        "Interrupted. Your answers so far are saved; run the command again to resume.",
+                        "已中断。已回答的内容已保存，再次运行该命令即可继续。"
+                    )
+                )?;
+                return Ok(ExitStatus::Interrupted);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+
+    let missing = engine::complete_with_defaults(pack, &mut answers, today);
+    if let Some(first) = missing.first() {
+        let q = pack.question(first).map(|q| (q.kind.as_str(), q.prompt.get(lang))).unwrap_or(("", ""));
+        let all = missing.join(", ");
+        bail!(match lang {
+            Lang::En => format!(
+                "missing answer for question `{first}` ({}: {}); give it in --answers FILE or run in a terminal without --non-interactive. Missing: {all}",
+                q.0, q.1
+            ),
+            Lang::Zh => format!(
+                "问题 `{first}`（{}：{}）缺少回答；请在 --answers 文件中提供，或在终端中不带 --non-interactive 运行。缺少：{all}",
+                q.0, q.1
+            ),
+        });
+    }
+
+    let plan = engine::evaluate(pack, &answers, cx.as_of, &ProbeResults::default(), &DoneSteps::new());
+    let session = store.save_new(Session {
+        schema_version: SESSION_SCHEMA,
+        id: String::new(),
+        command: command.to_owned(),
+        pack: pack.id.clone(),
+        pack_version: pack.version.clone(),
+        lang: lang.code().to_owned(),
+        as_of: cx.as_of,
+        answers: answers.clone(),
+        done: DoneSteps::new(),
+    })?;
+    store.clear_pending(command)?;
+
+    let doc = crate::report::build(command, pack, &plan, lang, &DoneSteps::new());
+    super::emit_report(cx, &doc, args.format, args.out.as_deref())?;
+    if args.out.is_some() || cx.terminal.stderr_tty {
+        writeln!(
+            cx.err,
+            "{} {} ({})",
+            lang.pick("Saved session", "已保存会话"),
+            session.id,
+            store.root().display()
+        )?;
+    }
+    Ok(ExitStatus::Success)
+}

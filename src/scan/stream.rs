@@ -1,0 +1,299 @@
+//! Scanning one file as a stream with a fixed-size buffer, so memory does not grow with
+//! the size of the file or the length of its lines.
+//!
+//! The buffer is processed in rounds. A round normally ends at the last newline in the
+//! buffer: nothing a match can span crosses a newline, so the rest of the line simply
+//! moves to the front and more is read. A line longer than the buffer is cut instead
+//! [`OVERLAP`] bytes before the end: matches *starting* before the cut are reported (the
+//! overlap holds their right context and any e-mail domain), the following round
+//! re-reads the overlap plus [`CONTEXT`] bytes of left context, and a match is never
+//! reported twice because reporting resumes at the cut and after the end of the last
+//! reported match.
+//!
+//! Lines are counted with `memchr` only up to where they are needed; columns are byte
+//! offsets (1-based) and, for SARIF, UTF-16 code units.
+
+use std::io::{self, Read};
+
+use memchr::memmem;
+
+use super::mask::{fingerprint, mask};
+use super::matcher::{Edges, Hit, Matcher, Scratch};
+use super::{Kind, KindSet};
+
+/// Bytes read per round.
+const BUFFER: usize = 128 * 1024;
+/// Bytes kept after a cut in a long line: more than the longest match (an e-mail address
+/// of 254 bytes plus its left and right context) and an allow marker with its kind list.
+const OVERLAP: usize = 1024;
+/// Bytes of left context carried into the round after a cut in a long line: more than
+/// the longest local part an e-mail scan walks back over (65) plus `://`.
+const CONTEXT: usize = 128;
+/// How much of the start of a file is checked for a NUL byte (as git and ripgrep do).
+const BINARY_PROBE: usize = 8 * 1024;
+
+/// The comment marker that silences findings on its line.
+pub(crate) const ALLOW_MARKER: &[u8] = b"privaudit:allow";
+
+/// A finding inside one file, masked.
+#[derive(Debug, Clone)]
+pub(crate) struct FileHit {
+    pub line: u64,
+    pub column: u64,
+    pub column_utf16: u64,
+    pub kind: Kind,
+    pub masked: String,
+    pub fingerprint: String,
+}
+
+/// What scanning one file found.
+#[derive(Debug)]
+pub(crate) enum FileOutcome {
+    /// A NUL byte in the first 8 KiB: not text, not scanned.
+    Binary,
+    Text { bytes: u64, hits: Vec<FileHit> },
+}
+
+/// Where the line containing the cursor starts.
+#[derive(Debug, Clone, Copy)]
+enum LineStart {
+    /// At this index in the buffer.
+    InBuffer(usize),
+    /// Before the buffer: at absolute offset `abs`, with `utf16` code units between it
+    /// and the start of the buffer.
+    Before { abs: u64, utf16: u64 },
+}
+
+/// Line bookkeeping: the line number at `pos` and where that line starts. Newlines are
+/// counted lazily, only up to positions that are asked about.
+#[derive(Debug, Clone, Copy)]
+struct LineCursor {
+    pos: usize,
+    line: u64,
+    start: LineStart,
+}
+
+impl LineCursor {
+    /// Moves forward to `pos` (never backwards), counting the newlines passed.
+    fn advance(&mut self, buf: &[u8], pos: usize) {
+        if pos <= self.pos {
+            return;
+        }
+        let Some(span) = buf.get(self.pos..pos) else {
+            return;
+        };
+        let newlines = memchr::memchr_iter(b'\n', span).count() as u64;
+        if newlines > 0 {
+            self.line += newlines;
+            if let Some(last) = memchr::memrchr(b'\n', span) {
+                self.start = LineStart::InBuffer(self.pos + last + 1);
+            }
+        }
+        self.pos = pos;
+    }
+
+    /// 1-based (line, byte column, UTF-16 column) of `pos`, moving the cursor there.
+    fn locate(&mut self, buf: &[u8], base: u64, pos: usize) -> (u64, u64, u64) {
+        self.advance(buf, pos);
+        let (line_abs, utf16_before, from) = match self.start {
+            LineStart::InBuffer(i) => (base + i as u64, 0, i),
+            LineStart::Before { abs, utf16 } => (abs, utf16, 0),
+        };
+        let abs = base + pos as u64;
+        let utf16 = utf16_before + utf16_units(buf.get(from..pos).unwrap_or_default());
+        (self.line, abs - line_abs + 1, utf16 + 1)
+    }
+
+    /// The cursor for the next round, after the first `shift` bytes of the buffer (which
+    /// starts at absolute offset `base`) are dropped.
+    fn rebase(mut self, buf: &[u8], base: u64, shift: usize) -> LineCursor {
+        self.advance(buf, shift);
+        let start = match self.start {
+            LineStart::InBuffer(i) if i >= shift => LineStart::InBuffer(i - shift),
+            LineStart::InBuffer(i) => LineStart::Before {
+                abs: base + i as u64,
+                utf16: utf16_units(buf.get(i..shift).unwrap_or_default()),
+            },
+            LineStart::Before { abs, utf16 } => LineStart::Before {
+                abs,
+                utf16: utf16 + utf16_units(buf.get(..shift).unwrap_or_default()),
+            },
+        };
+        LineCursor {
+            pos: self.pos.saturating_sub(shift),
+            line: self.line,
+            start,
+        }
+    }
+}
+
+/// UTF-16 code units in `bytes` read as UTF-8: one per character, two for characters
+/// outside the Basic Multilingual Plane (4-byte sequences). Invalid bytes count as one.
+fn utf16_units(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0xbf => 0,
+            0xf0..=0xff => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// The kinds an allow marker at `at` silences: those listed after it
+/// (`privaudit:allow cn_id,email`), or all kinds when nothing recognisable follows.
+fn allowed_kinds(buf: &[u8], at: usize) -> KindSet {
+    let mut i = at + ALLOW_MARKER.len();
+    while i - at < ALLOW_MARKER.len() + 16 && matches!(buf.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    let start = i;
+    while i - start < 128 && buf.get(i).is_some_and(|&b| b.is_ascii_lowercase() || b == b'_' || b == b',') {
+        i += 1;
+    }
+    let mut set = KindSet::none();
+    for name in buf.get(start..i).unwrap_or_default().split(|&b| b == b',') {
+        if let Some(kind) = std::str::from_utf8(name).ok().and_then(|n| n.parse::<Kind>().ok()) {
+            set.insert(kind);
+        }
+    }
+    if set.is_empty() { KindSet::all() } else { set }
+}
+
+/// Per-thread scanning state: the buffer and scratch space, reused from file to file.
+pub(crate) struct Stream {
+    buf: Vec<u8>,
+    scratch: Scratch,
+    finder: memmem::Finder<'static>,
+}
+
+impl Default for Stream {
+    fn default() -> Stream {
+        Stream {
+            buf: vec![0; BUFFER],
+            scratch: Scratch::default(),
+            finder: memmem::Finder::new(ALLOW_MARKER),
+        }
+    }
+}
+
+enum Cut {
+    /// After the last newline: everything before is complete.
+    Newline,
+    /// Inside a line longer than the buffer.
+    Long,
+    /// End of file.
+    Eof,
+}
+
+impl Stream {
+    /// Scans everything `reader` yields.
+    pub(crate) fn scan(&mut self, matcher: &Matcher, mut reader: impl Read) -> io::Result<FileOutcome> {
+        let mut len = 0usize;
+        let mut base = 0u64;
+        let mut floor = 0usize;
+        let mut last_end_abs = 0u64;
+        let mut start_is_boundary = true;
+        let mut eof = false;
+        let mut first = true;
+        let mut cursor = LineCursor {
+            pos: 0,
+            line: 1,
+            start: LineStart::InBuffer(0),
+        };
+        let mut hits: Vec<FileHit> = Vec::new();
+        let mut allows: Vec<(u64, KindSet)> = Vec::new();
+
+        loop {
+            while len < self.buf.len() && !eof {
+                match reader.read(&mut self.buf[len..]) {
+                    Ok(0) => eof = true,
+                    Ok(n) => len += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            let buf = &self.buf[..len];
+            if first {
+                first = false;
+                if memchr::memchr(0, &buf[..len.min(BINARY_PROBE)]).is_some() {
+                    return Ok(FileOutcome::Binary);
+                }
+            }
+            let (cut, kind) = if eof {
+                (len, Cut::Eof)
+            } else {
+                match memchr::memrchr(b'\n', &buf[floor..]) {
+                    Some(i) => (floor + i + 1, Cut::Newline),
+                    None => (len.saturating_sub(OVERLAP).max(floor + 1), Cut::Long),
+                }
+            };
+            // A newline cut ends the data the matcher sees, and is a real boundary.
+            let (view, end_is_boundary) = match kind {
+                Cut::Newline => (&buf[..cut], true),
+                Cut::Long => (buf, false),
+                Cut::Eof => (buf, true),
+            };
+            let edges = Edges {
+                start_is_boundary,
+                end_is_boundary,
+            };
+
+            // Allow markers first, with their own cursor, so both passes count lines
+            // monotonically.
+            let mut marker_cursor = cursor;
+            for at in self.finder.find_iter(view) {
+                if at < floor {
+                    continue;
+                }
+                if at >= cut {
+                    break;
+                }
+                let (line, _, _) = marker_cursor.locate(view, base, at);
+                allows.push((line, allowed_kinds(view, at)));
+            }
+
+            let mut round_cursor = cursor;
+            matcher.scan(view, 0, edges, &mut self.scratch, &mut |hit: Hit| {
+                let start_abs = base + hit.start as u64;
+                if hit.start < floor || hit.start >= cut || start_abs < last_end_abs {
+                    return;
+                }
+                last_end_abs = base + hit.end as u64;
+                let (line, column, column_utf16) = round_cursor.locate(view, base, hit.start);
+                hits.push(FileHit {
+                    line,
+                    column,
+                    column_utf16,
+                    kind: hit.kind,
+                    masked: mask(hit.kind, &hit.value),
+                    fingerprint: fingerprint(hit.kind, &hit.value),
+                });
+            });
+
+            let shift = match kind {
+                Cut::Eof => break,
+                Cut::Newline => cut,
+                Cut::Long => cut.saturating_sub(CONTEXT),
+            };
+            cursor = cursor.rebase(buf, base, shift);
+            self.buf.copy_within(shift..len, 0);
+            len -= shift;
+            base += shift as u64;
+            floor = cut - shift;
+            start_is_boundary = matches!(kind, Cut::Newline);
+        }
+
+        if !allows.is_empty() {
+            hits.retain(|h| {
+                !allows
+                    .iter()
+                    .any(|(line, kinds)| *line == h.line && kinds.contains(h.kind))
+            });
+        }
+        Ok(FileOutcome::Text {
+            bytes: base + len as u64,
+            hits,
+        })
+    }
+}
