@@ -71,13 +71,19 @@ pub fn parse_human_date(input: &str, today: NaiveDate) -> Result<NaiveDate, Stri
             .ok_or_else(|| format!("`{input}` is too far back"));
     }
     NaiveDate::parse_from_str(s.as_str(), "%Y-%m-%d").map_err(|_| {
-        format!("expected a date as YYYY-MM-DD, `today`, `yesterday` or `N days ago`, found `{input}`")
+        format!(
+            "expected a date as YYYY-MM-DD, `today`, `yesterday` or `N days ago`, found `{input}`"
+        )
     })
 }
 
 /// Checks a raw value (from YAML/JSON) against a question and turns it into an [`Answer`].
 /// `today` resolves relative dates and bounds dates: a leak cannot be discovered tomorrow.
-pub fn coerce(question: &Question, value: &serde_json::Value, today: NaiveDate) -> Result<Answer, String> {
+pub fn coerce(
+    question: &Question,
+    value: &serde_json::Value,
+    today: NaiveDate,
+) -> Result<Answer, String> {
     use serde_json::Value as V;
     let kind = question.kind.as_str();
     match question.kind {
@@ -86,7 +92,9 @@ pub fn coerce(question: &Question, value: &serde_json::Value, today: NaiveDate) 
             V::String(s) => match s.to_lowercase().as_str() {
                 "yes" | "true" | "y" => Ok(Answer::Bool(true)),
                 "no" | "false" | "n" => Ok(Answer::Bool(false)),
-                _ => Err(format!("expected yes or no for a {kind} question, found `{s}`")),
+                _ => Err(format!(
+                    "expected yes or no for a {kind} question, found `{s}`"
+                )),
             },
             other => Err(format!("expected yes or no, found {}", describe(other))),
         },
@@ -104,12 +112,20 @@ pub fn coerce(question: &Question, value: &serde_json::Value, today: NaiveDate) 
             let list: Vec<&V> = match value {
                 V::Array(items) => items.iter().collect(),
                 V::String(_) => vec![value],
-                other => return Err(format!("expected a list of option ids, found {}", describe(other))),
+                other => {
+                    return Err(format!(
+                        "expected a list of option ids, found {}",
+                        describe(other)
+                    ));
+                }
             };
             let mut chosen: Vec<String> = Vec::new();
             for v in list {
                 let V::String(s) = v else {
-                    return Err(format!("expected option ids in the list, found {}", describe(v)));
+                    return Err(format!(
+                        "expected option ids in the list, found {}",
+                        describe(v)
+                    ));
                 };
                 if question.option(s).is_none() {
                     return Err(unknown_option(question, s));
@@ -137,7 +153,10 @@ pub fn coerce(question: &Question, value: &serde_json::Value, today: NaiveDate) 
                     Ok(Answer::Date(date))
                 }
             }
-            other => Err(format!("expected a date YYYY-MM-DD, found {}", describe(other))),
+            other => Err(format!(
+                "expected a date YYYY-MM-DD, found {}",
+                describe(other)
+            )),
         },
         QuestionType::Number => match value {
             V::Number(n) => n
@@ -171,7 +190,10 @@ pub fn coerce_attestation(value: &serde_json::Value) -> Result<Answer, String> {
                 "n/a" | "na" | "not_applicable" => Ok(AttestStatus::NotApplicable),
                 _ => Err(format!("expected yes, no or n/a, found `{s}`")),
             },
-            other => Err(format!("expected yes, no or n/a, found {}", describe(other))),
+            other => Err(format!(
+                "expected yes, no or n/a, found {}",
+                describe(other)
+            )),
         }
     };
     match value {
@@ -189,12 +211,20 @@ pub fn coerce_attestation(value: &serde_json::Value) -> Result<Answer, String> {
                         att.status = status(v)?;
                         has_status = true;
                     }
-                    "note" => att.note = Some(v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())),
+                    "note" => {
+                        att.note = Some(
+                            v.as_str()
+                                .map(str::to_owned)
+                                .unwrap_or_else(|| v.to_string()),
+                        )
+                    }
                     "reviewed_on" | "expires" => {
                         let d = v
                             .as_str()
                             .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-                            .ok_or_else(|| format!("`{key}` must be a date YYYY-MM-DD, found {}", describe(v)))?;
+                            .ok_or_else(|| {
+                                format!("`{key}` must be a date YYYY-MM-DD, found {}", describe(v))
+                            })?;
                         if key == "reviewed_on" {
                             att.reviewed_on = Some(d);
                         } else {
@@ -253,7 +283,10 @@ impl<'de> Deserialize<'de> for SpannedEntries {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a mapping of question ids to answers")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SpannedEntries, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SpannedEntries, A::Error> {
                 let mut out = Vec::new();
                 while let Some(k) = map.next_key::<Spanned<String>>()? {
                     let v = map.next_value::<Spanned<serde_json::Value>>()?;
@@ -281,21 +314,24 @@ pub fn parse_answers_file(
     if source.trim().is_empty() {
         return Ok(Answers::new());
     }
-    let entries: SpannedEntries = serde_saphyr::from_str_with_options(source, crate::pack::yaml_options())
-        .map_err(|e| Diagnostics(vec![crate::pack::syntax_diagnostic(file, source, &e)]))?;
+    let entries: SpannedEntries =
+        serde_saphyr::from_str_with_options(source, crate::pack::yaml_options())
+            .map_err(|e| Diagnostics(vec![crate::pack::syntax_diagnostic(file, source, &e)]))?;
     let mut answers = Answers::new();
     let mut problems = Vec::new();
     for (key, value) in entries.0 {
         let at = |code, msg: String, sp: &serde_saphyr::Location| {
             Diagnostic::new(code, msg, file, sp.line(), sp.column()).with_source(source)
         };
-        let question = packs.iter().find_map(|p| p.all_questions().find(|q| q.id == key.value));
+        let question = packs
+            .iter()
+            .find_map(|p| p.all_questions().find(|q| q.id == key.value));
         let result = if let Some(q) = question {
             coerce(q, &value.value, today)
-        } else if packs
-            .iter()
-            .any(|p| p.kind == crate::pack::model::PackKind::Policy && p.item(&key.value).is_some_and(|i| i.probe.is_none()))
-        {
+        } else if packs.iter().any(|p| {
+            p.kind == crate::pack::model::PackKind::Policy
+                && p.item(&key.value).is_some_and(|i| i.probe.is_none())
+        }) {
             coerce_attestation(&value.value)
         } else {
             problems.push(at(
@@ -315,7 +351,11 @@ pub fn parse_answers_file(
                 } else {
                     Code::TypeMismatch
                 };
-                problems.push(at(code, format!("`{}`: {msg}", key.value), &value.referenced));
+                problems.push(at(
+                    code,
+                    format!("`{}`: {msg}", key.value),
+                    &value.referenced,
+                ));
             }
         }
     }
@@ -342,10 +382,22 @@ mod tests {
     #[test]
     fn human_dates() {
         assert_eq!(parse_human_date("today", today()), Ok(today()));
-        assert_eq!(parse_human_date("Yesterday", today()), NaiveDate::from_ymd_opt(2026, 3, 9).ok_or(String::new()));
-        assert_eq!(parse_human_date("10 days ago", today()), NaiveDate::from_ymd_opt(2026, 2, 28).ok_or(String::new()));
-        assert_eq!(parse_human_date("3天前", today()), NaiveDate::from_ymd_opt(2026, 3, 7).ok_or(String::new()));
-        assert_eq!(parse_human_date("2024-02-29", today()), NaiveDate::from_ymd_opt(2024, 2, 29).ok_or(String::new()));
+        assert_eq!(
+            parse_human_date("Yesterday", today()),
+            NaiveDate::from_ymd_opt(2026, 3, 9).ok_or(String::new())
+        );
+        assert_eq!(
+            parse_human_date("10 days ago", today()),
+            NaiveDate::from_ymd_opt(2026, 2, 28).ok_or(String::new())
+        );
+        assert_eq!(
+            parse_human_date("3天前", today()),
+            NaiveDate::from_ymd_opt(2026, 3, 7).ok_or(String::new())
+        );
+        assert_eq!(
+            parse_human_date("2024-02-29", today()),
+            NaiveDate::from_ymd_opt(2024, 2, 29).ok_or(String::new())
+        );
         assert!(parse_human_date("2023-02-29", today()).is_err());
         assert!(parse_human_date("next week", today()).is_err());
     }
@@ -353,14 +405,34 @@ mod tests {
     #[test]
     fn attestations() {
         let yes = coerce_attestation(&serde_json::json!(true)).unwrap();
-        assert!(matches!(yes, Answer::Attest(Attestation { status: AttestStatus::Yes, .. })));
+        assert!(matches!(
+            yes,
+            Answer::Attest(Attestation {
+                status: AttestStatus::Yes,
+                ..
+            })
+        ));
         let na = coerce_attestation(&serde_json::json!("n/a")).unwrap();
-        assert!(matches!(na, Answer::Attest(Attestation { status: AttestStatus::NotApplicable, .. })));
-        let full = coerce_attestation(&serde_json::json!({"status": "yes", "note": "DPA signed", "expires": "2027-01-01"})).unwrap();
-        let Answer::Attest(a) = full else { panic!("not an attestation") };
+        assert!(matches!(
+            na,
+            Answer::Attest(Attestation {
+                status: AttestStatus::NotApplicable,
+                ..
+            })
+        ));
+        let full = coerce_attestation(
+            &serde_json::json!({"status": "yes", "note": "DPA signed", "expires": "2027-01-01"}),
+        )
+        .unwrap();
+        let Answer::Attest(a) = full else {
+            panic!("not an attestation")
+        };
         assert_eq!(a.expires, NaiveDate::from_ymd_opt(2027, 1, 1));
         assert!(coerce_attestation(&serde_json::json!({"note": "x"})).is_err());
-        assert!(coerce_attestation(&serde_json::json!({"status": "yes", "expiry": "2027-01-01"})).is_err());
+        assert!(
+            coerce_attestation(&serde_json::json!({"status": "yes", "expiry": "2027-01-01"}))
+                .is_err()
+        );
         assert!(coerce_attestation(&serde_json::json!("maybe")).is_err());
     }
 }

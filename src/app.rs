@@ -79,11 +79,18 @@ impl Context<'_> {
 }
 
 /// Runs the parsed command line.
-pub fn run(cli: Cli, terminal: Terminal, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
+pub fn run(
+    cli: Cli,
+    terminal: Terminal,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus> {
     let g = cli.global;
     let mut cx = Context {
         lang: g.lang.unwrap_or_else(Lang::from_env),
-        as_of: g.as_of.unwrap_or_else(|| chrono::Local::now().fixed_offset()),
+        as_of: g
+            .as_of
+            .unwrap_or_else(|| chrono::Local::now().fixed_offset()),
         rules: g.rules,
         builtin: !g.no_builtin,
         state_dir: g.state_dir,
@@ -100,7 +107,9 @@ pub fn run(cli: Cli, terminal: Terminal, out: &mut dyn Write, err: &mut dyn Writ
             Ok(ExitStatus::Success)
         }
         Command::Audit(args) => interview::run(&mut cx, crate::pack::model::PackKind::Audit, args),
-        Command::Respond(args) => interview::run(&mut cx, crate::pack::model::PackKind::Response, args),
+        Command::Respond(args) => {
+            interview::run(&mut cx, crate::pack::model::PackKind::Response, args)
+        }
         Command::Report(args) => report::run(&mut cx, args),
         Command::Check(_args) => anyhow::bail!("wip"),
     }
@@ -114,10 +123,20 @@ pub fn read_answers(
     lang: Lang,
 ) -> Result<crate::answers::Answers> {
     let file = path.display().to_string();
-    let source = std::fs::read(path)
-        .with_context(|| format!("{} {file}", lang.pick("cannot read the answers file", "无法读取回答文件")))?;
+    let source = std::fs::read(path).with_context(|| {
+        format!(
+            "{} {file}",
+            lang.pick("cannot read the answers file", "无法读取回答文件")
+        )
+    })?;
     let source = String::from_utf8(source).map_err(|_| {
-        anyhow::anyhow!("{file}: {}", lang.pick("the answers file is not UTF-8 text", "回答文件不是 UTF-8 文本"))
+        anyhow::anyhow!(
+            "{file}: {}",
+            lang.pick(
+                "the answers file is not UTF-8 text",
+                "回答文件不是 UTF-8 文本"
+            )
+        )
     })?;
     crate::answers::parse_answers_file(&file, &source, packs, today).map_err(|d| anyhow::anyhow!(d))
 }
@@ -143,7 +162,11 @@ pub fn emit_report(
 pub fn emit(cx: &mut Context, bytes: &[u8], out: Option<&std::path::Path>) -> Result<()> {
     match out {
         Some(path) => crate::fsutil::write_private(path, bytes).with_context(|| {
-            format!("{} {}", cx.lang.pick("cannot write", "无法写入"), path.display())
+            format!(
+                "{} {}",
+                cx.lang.pick("cannot write", "无法写入"),
+                path.display()
+            )
         }),
         None => cx.out.write_all(bytes).map_err(Into::into),
     }

@@ -67,11 +67,15 @@ impl Code {
         match self {
             Code::Syntax => "not valid YAML/JSON, or a key or value of the wrong shape",
             Code::BadId => "an id does not match ^[a-z0-9]+([_-][a-z0-9]+)*$",
-            Code::DuplicateId => "two questions, options, items, references, contacts or letters share an id",
+            Code::DuplicateId => {
+                "two questions, options, items, references, contacts or letters share an id"
+            }
             Code::UnknownQuestion => "a question id that the pack does not define",
             Code::UnknownOption => "an option id that the question does not define",
             Code::TypeMismatch => "an operator or value that does not fit the question's type",
-            Code::BadCondition => "a condition that is not exactly one of all/any/not/answer+operator",
+            Code::BadCondition => {
+                "a condition that is not exactly one of all/any/not/answer+operator"
+            }
             Code::BadDue => "a due offset that is not <number><min|h|d|w|mo|y>",
             Code::DanglingRef => "an item names a reference, contact or letter that does not exist",
             Code::MissingTranslation => "a text lacks its English or Chinese version",
@@ -121,7 +125,18 @@ impl Diagnostic {
             self.source_line = source
                 .lines()
                 .nth((self.line - 1) as usize)
-                .map(str::to_owned);
+                // Binary junk must not reach the terminal as control sequences.
+                .map(|l| {
+                    l.chars()
+                        .map(|c| {
+                            if c.is_control() && c != '\t' {
+                                '\u{FFFD}'
+                            } else {
+                                c
+                            }
+                        })
+                        .collect()
+                });
         }
         self
     }
@@ -195,8 +210,14 @@ mod tests {
 
     #[test]
     fn renders_file_line_column_and_caret() {
-        let d = Diagnostic::new(Code::UnknownQuestion, "unknown question `x`", "p.yaml", 2, 9)
-            .with_source("a: 1\nwhen: {answer: x}\n");
+        let d = Diagnostic::new(
+            Code::UnknownQuestion,
+            "unknown question `x`",
+            "p.yaml",
+            2,
+            9,
+        )
+        .with_source("a: 1\nwhen: {answer: x}\n");
         assert_eq!(
             d.to_string(),
             "error[E004]: unknown question `x`\n  --> p.yaml:2:9\n   |\n 2 | when: {answer: x}\n   |         ^"

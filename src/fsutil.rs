@@ -61,7 +61,11 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).unwrap(), "second");
         let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        let dir_mode = fs::metadata(root.path().join("a/b")).unwrap().permissions().mode() & 0o777;
+        let dir_mode = fs::metadata(root.path().join("a/b"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(dir_mode, 0o700);
         // No temp files are left behind.
         assert_eq!(fs::read_dir(root.path().join("a/b")).unwrap().count(), 1);

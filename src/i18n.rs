@@ -131,6 +131,9 @@ mod tests {
             Lang::Zh
         );
         assert_eq!(Lang::from_locale_vars(env(&[])), Lang::En);
-        assert_eq!(Lang::from_locale_vars(env(&[("LANG", "C.UTF-8")])), Lang::En);
+        assert_eq!(
+            Lang::from_locale_vars(env(&[("LANG", "C.UTF-8")])),
+            Lang::En
+        );
     }
 }

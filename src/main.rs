@@ -15,7 +15,11 @@ fn main() -> ExitCode {
         Err(e) => {
             // --help and --version are successes; every other parse error is a usage error.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { ExitStatus::Error.code() } else { 0 });
+            return ExitCode::from(if e.use_stderr() {
+                ExitStatus::Error.code()
+            } else {
+                0
+            });
         }
     };
     let terminal = Terminal {

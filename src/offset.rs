@@ -106,7 +106,17 @@ mod tests {
         assert_eq!(Offset::parse("2w"), Ok(Offset::Weeks(2)));
         assert_eq!(Offset::parse("1mo"), Ok(Offset::Months(1)));
         assert_eq!(Offset::parse("3y"), Ok(Offset::Years(3)));
-        for bad in ["", "h", "3", "3 days", "-1d", "1.5h", "3m", "99999999999d", "2x"] {
+        for bad in [
+            "",
+            "h",
+            "3",
+            "3 days",
+            "-1d",
+            "1.5h",
+            "3m",
+            "99999999999d",
+            "2x",
+        ] {
             assert!(Offset::parse(bad).is_err(), "{bad:?} should be rejected");
         }
     }
@@ -114,35 +124,79 @@ mod tests {
     #[test]
     fn month_offsets_clamp_to_month_end() {
         let jan31 = at("2025-01-31T10:00:00+08:00");
-        assert_eq!(Offset::Months(1).add_to(jan31), Some(at("2025-02-28T10:00:00+08:00")));
+        assert_eq!(
+            Offset::Months(1).add_to(jan31),
+            Some(at("2025-02-28T10:00:00+08:00"))
+        );
         let leap = at("2024-01-31T10:00:00+08:00");
-        assert_eq!(Offset::Months(1).add_to(leap), Some(at("2024-02-29T10:00:00+08:00")));
+        assert_eq!(
+            Offset::Months(1).add_to(leap),
+            Some(at("2024-02-29T10:00:00+08:00"))
+        );
         let feb29 = at("2024-02-29T00:00:00+00:00");
-        assert_eq!(Offset::Years(1).add_to(feb29), Some(at("2025-02-28T00:00:00+00:00")));
-        assert_eq!(Offset::Years(3).add_to(feb29), Some(at("2027-02-28T00:00:00+00:00")));
+        assert_eq!(
+            Offset::Years(1).add_to(feb29),
+            Some(at("2025-02-28T00:00:00+00:00"))
+        );
+        assert_eq!(
+            Offset::Years(3).add_to(feb29),
+            Some(at("2027-02-28T00:00:00+00:00"))
+        );
     }
 
     #[test]
     fn day_and_hour_offsets_cross_month_and_year_ends() {
         let eve = at("2025-12-31T22:30:00+08:00");
-        assert_eq!(Offset::Hours(2).add_to(eve), Some(at("2026-01-01T00:30:00+08:00")));
-        assert_eq!(Offset::Days(1).add_to(eve), Some(at("2026-01-01T22:30:00+08:00")));
-        assert_eq!(Offset::Weeks(2).add_to(at("2026-02-20T09:00:00+00:00")), Some(at("2026-03-06T09:00:00+00:00")));
-        assert_eq!(Offset::Days(30).add_to(at("2024-02-01T00:00:00+00:00")), Some(at("2024-03-02T00:00:00+00:00")));
+        assert_eq!(
+            Offset::Hours(2).add_to(eve),
+            Some(at("2026-01-01T00:30:00+08:00"))
+        );
+        assert_eq!(
+            Offset::Days(1).add_to(eve),
+            Some(at("2026-01-01T22:30:00+08:00"))
+        );
+        assert_eq!(
+            Offset::Weeks(2).add_to(at("2026-02-20T09:00:00+00:00")),
+            Some(at("2026-03-06T09:00:00+00:00"))
+        );
+        assert_eq!(
+            Offset::Days(30).add_to(at("2024-02-01T00:00:00+00:00")),
+            Some(at("2024-03-02T00:00:00+00:00"))
+        );
     }
 
     #[test]
     fn spans_back_from_a_date() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
-        assert_eq!(Offset::Months(1).sub_from_date(d), NaiveDate::from_ymd_opt(2026, 2, 28));
-        assert_eq!(Offset::Days(31).sub_from_date(d), NaiveDate::from_ymd_opt(2026, 2, 28));
-        assert_eq!(Offset::Years(3).sub_from_date(d), NaiveDate::from_ymd_opt(2023, 3, 31));
+        assert_eq!(
+            Offset::Months(1).sub_from_date(d),
+            NaiveDate::from_ymd_opt(2026, 2, 28)
+        );
+        assert_eq!(
+            Offset::Days(31).sub_from_date(d),
+            NaiveDate::from_ymd_opt(2026, 2, 28)
+        );
+        assert_eq!(
+            Offset::Years(3).sub_from_date(d),
+            NaiveDate::from_ymd_opt(2023, 3, 31)
+        );
     }
 
     #[test]
     fn huge_offsets_do_not_overflow() {
         let now = at("2026-01-01T00:00:00+00:00");
-        assert_eq!(Offset::Years(100_000).add_to(now), None);
-        assert!(Offset::Days(100_000).add_to(now).is_some());
+        assert!(Offset::Years(100_000).add_to(now).is_some());
+        let near_max = chrono::NaiveDate::from_ymd_opt(262_000, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            .and_utc()
+            .fixed_offset();
+        assert_eq!(Offset::Years(100_000).add_to(near_max), None);
+        assert_eq!(Offset::Days(100_000).add_to(near_max), None);
+        assert_eq!(
+            Offset::Minutes(100_000).sub_from_date(chrono::NaiveDate::MIN),
+            None
+        );
     }
 }

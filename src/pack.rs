@@ -75,7 +75,10 @@ pub fn load_file(path: &Path) -> Result<(Pack, Vec<Diagnostic>), Diagnostics> {
     let source = String::from_utf8(bytes).map_err(|e| {
         Diagnostics(vec![Diagnostic::new(
             Code::Syntax,
-            format!("the pack is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            format!(
+                "the pack is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
             &file,
             0,
             0,

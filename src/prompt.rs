@@ -66,10 +66,9 @@ impl Prompter for ScriptedPrompter {
         self.asked.push(q.id.clone());
         match self.answers.get(&q.id) {
             Some(v) => answers::coerce(q, v, ask.today).map_err(PromptError::Script),
-            None => ask
-                .default
-                .clone()
-                .ok_or_else(|| PromptError::Script(format!("the script has no answer for `{}`", q.id))),
+            None => ask.default.clone().ok_or_else(|| {
+                PromptError::Script(format!("the script has no answer for `{}`", q.id))
+            }),
         }
     }
 
@@ -101,7 +100,11 @@ impl TerminalPrompter {
     }
 
     fn style(&self, s: Style) -> Style {
-        if self.color { s.force_styling(true) } else { s.force_styling(false) }
+        if self.color {
+            s.force_styling(true)
+        } else {
+            s.force_styling(false)
+        }
     }
 
     fn header(&self, ask: &Ask) -> std::io::Result<()> {
@@ -111,11 +114,19 @@ impl TerminalPrompter {
             Lang::Zh => format!("第 {} 题，共约 {} 题", ask.number, ask.estimate),
         };
         self.term.write_line("")?;
-        self.term
-            .write_line(&self.style(Style::new().dim()).apply_to(progress).to_string())?;
+        self.term.write_line(
+            &self
+                .style(Style::new().dim())
+                .apply_to(progress)
+                .to_string(),
+        )?;
         if let Some(help) = &q.help {
-            self.term
-                .write_line(&self.style(Style::new().cyan()).apply_to(help.get(ask.lang)).to_string())?;
+            self.term.write_line(
+                &self
+                    .style(Style::new().cyan())
+                    .apply_to(help.get(ask.lang))
+                    .to_string(),
+            )?;
         }
         Ok(())
     }
@@ -123,7 +134,9 @@ impl TerminalPrompter {
 
 fn map_err(e: dialoguer::Error) -> PromptError {
     match e {
-        dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => PromptError::Interrupted,
+        dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+            PromptError::Interrupted
+        }
         dialoguer::Error::IO(io) => PromptError::Io(io),
     }
 }
@@ -150,7 +163,9 @@ impl Prompter for TerminalPrompter {
             QuestionType::Single => {
                 let items: Vec<String> = q.options.iter().map(label).collect();
                 let default = match &ask.default {
-                    Some(Answer::Text(id)) => q.options.iter().position(|o| &o.id == id).unwrap_or(0),
+                    Some(Answer::Text(id)) => {
+                        q.options.iter().position(|o| &o.id == id).unwrap_or(0)
+                    }
                     _ => 0,
                 };
                 let i = Select::with_theme(&*theme)
@@ -168,21 +183,32 @@ impl Prompter for TerminalPrompter {
                     .iter()
                     .map(|o| matches!(&ask.default, Some(Answer::Choices(c)) if c.contains(&o.id)))
                     .collect();
-                let hint = lang.pick("(space to select, enter to confirm)", "（空格选择，回车确认）");
+                let hint = lang.pick(
+                    "(space to select, enter to confirm)",
+                    "（空格选择，回车确认）",
+                );
                 let chosen = MultiSelect::with_theme(&*theme)
                     .with_prompt(format!("{prompt} {hint}"))
                     .items(&items)
                     .defaults(&checked)
                     .interact_on(&self.term)
                     .map_err(map_err)?;
-                Ok(Answer::Choices(chosen.into_iter().map(|i| q.options[i].id.clone()).collect()))
+                Ok(Answer::Choices(
+                    chosen
+                        .into_iter()
+                        .map(|i| q.options[i].id.clone())
+                        .collect(),
+                ))
             }
             QuestionType::Text | QuestionType::Date | QuestionType::Number => {
                 let kind = q.kind;
                 let today = ask.today;
                 let required = q.required;
                 let hint = match kind {
-                    QuestionType::Date => lang.pick(" (YYYY-MM-DD, today, yesterday, 3 days ago)", "（YYYY-MM-DD、今天、昨天、3天前）"),
+                    QuestionType::Date => lang.pick(
+                        " (YYYY-MM-DD, today, yesterday, 3 days ago)",
+                        "（YYYY-MM-DD、今天、昨天、3天前）",
+                    ),
                     QuestionType::Number => lang.pick(" (a number)", "（数字）"),
                     _ => "",
                 };
@@ -202,7 +228,11 @@ impl Prompter for TerminalPrompter {
                 let text = input
                     .validate_with(move |s: &String| -> Result<(), String> {
                         if s.trim().is_empty() {
-                            return if required { Err(lang.pick("an answer is required", "此题必答").to_owned()) } else { Ok(()) };
+                            return if required {
+                                Err(lang.pick("an answer is required", "此题必答").to_owned())
+                            } else {
+                                Ok(())
+                            };
                         }
                         answers::coerce(&question, &serde_json::Value::String(s.clone()), today)
                             .map(|_| ())
@@ -210,7 +240,8 @@ impl Prompter for TerminalPrompter {
                     })
                     .interact_text_on(&self.term)
                     .map_err(map_err)?;
-                answers::coerce(q, &serde_json::Value::String(text), today).map_err(PromptError::Script)
+                answers::coerce(q, &serde_json::Value::String(text), today)
+                    .map_err(PromptError::Script)
             }
         }
     }
@@ -232,7 +263,9 @@ fn localize_input_error(e: &str, kind: QuestionType, lang: Lang) -> String {
     match (lang, kind) {
         (Lang::En, _) => e.to_owned(),
         (Lang::Zh, QuestionType::Date) if e.contains("future") => "日期不能晚于今天".to_owned(),
-        (Lang::Zh, QuestionType::Date) => "请输入日期，例如 2026-03-08、今天、昨天或 3天前".to_owned(),
+        (Lang::Zh, QuestionType::Date) => {
+            "请输入日期，例如 2026-03-08、今天、昨天或 3天前".to_owned()
+        }
         (Lang::Zh, QuestionType::Number) => "请输入数字".to_owned(),
         (Lang::Zh, _) => e.to_owned(),
     }

@@ -160,11 +160,17 @@ pub fn display_answer(pack: &Pack, question: &str, answer: &Answer, lang: Lang) 
             .unwrap_or_else(|| id.to_owned())
     };
     match answer {
-        Answer::Bool(b) => lang.pick(if *b { "yes" } else { "no" }, if *b { "是" } else { "否" }).to_owned(),
+        Answer::Bool(b) => lang
+            .pick(if *b { "yes" } else { "no" }, if *b { "是" } else { "否" })
+            .to_owned(),
         Answer::Number(n) => n.to_string(),
         Answer::Date(d) => d.to_string(),
         Answer::Text(t) => label(t),
-        Answer::Choices(c) => c.iter().map(|id| label(id)).collect::<Vec<_>>().join(lang.pick(", ", "、")),
+        Answer::Choices(c) => c
+            .iter()
+            .map(|id| label(id))
+            .collect::<Vec<_>>()
+            .join(lang.pick(", ", "、")),
         Answer::Attest(a) => format!("{:?}", a.status),
     }
 }
@@ -212,7 +218,13 @@ pub fn due_display(due: DateTime<FixedOffset>, sub_day: bool) -> String {
 }
 
 /// Builds the report model for one evaluated pack.
-pub fn build(command: &str, pack: &Pack, plan: &Plan, lang: Lang, done: &BTreeMap<String, NaiveDate>) -> ReportDoc {
+pub fn build(
+    command: &str,
+    pack: &Pack,
+    plan: &Plan,
+    lang: Lang,
+    done: &BTreeMap<String, NaiveDate>,
+) -> ReportDoc {
     let items: Vec<(ItemDoc, DueGroup, Status)> = plan
         .entries
         .iter()
@@ -226,7 +238,9 @@ pub fn build(command: &str, pack: &Pack, plan: &Plan, lang: Lang, done: &BTreeMa
                 priority: item.priority.as_str(),
                 priority_label: priority_label(item.priority, lang),
                 due: e.due.map(|d| d.to_rfc3339()),
-                due_display: e.due.map(|d| due_display(d, item.due.is_some_and(|o| o.is_sub_day()))),
+                due_display: e
+                    .due
+                    .map(|d| due_display(d, item.due.is_some_and(|o| o.is_sub_day()))),
                 group: e.group.as_str(),
                 why: item.why.get(lang).to_owned(),
                 how: item.how.iter().map(|h| h.get(lang).to_owned()).collect(),
@@ -407,7 +421,11 @@ fn labels(lang: Lang) -> serde_json::Value {
         ("jurisdiction", "Jurisdiction", "适用地区"),
         ("answers", "Your answers", "你的回答"),
         ("score", "Score", "得分"),
-        ("if_top_three", "If you fix the top three items below, your score becomes", "如果改正下面最重要的三项，得分将变为"),
+        (
+            "if_top_three",
+            "If you fix the top three items below, your score becomes",
+            "如果改正下面最重要的三项，得分将变为",
+        ),
         ("lowered_by", "What lowered it", "扣分项"),
         ("raised_by", "What raised it", "得分项"),
         ("due", "Due", "截止"),
@@ -429,7 +447,11 @@ fn labels(lang: Lang) -> serde_json::Value {
         ("fail", "to fix", "项需改进"),
         ("points", "points", "分"),
         ("nothing", "Nothing to do.", "没有需要做的事项。"),
-        ("disclaimer", "This plan is guidance, not legal advice. Laws and channels change; check the official sources cited.", "本计划仅供参考，不构成法律意见。法律和渠道可能变化，请以所引用的官方来源为准。"),
+        (
+            "disclaimer",
+            "This plan is guidance, not legal advice. Laws and channels change; check the official sources cited.",
+            "本计划仅供参考，不构成法律意见。法律和渠道可能变化，请以所引用的官方来源为准。",
+        ),
     ];
     let map: serde_json::Map<String, serde_json::Value> = pairs
         .iter()
@@ -448,7 +470,8 @@ fn render_template(name: &str, source: &str, doc: &ReportDoc, lang: Lang) -> Res
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     // The `.html` suffix turns on HTML auto-escaping for every interpolated value.
-    env.add_template(name, source).context("built-in report template")?;
+    env.add_template(name, source)
+        .context("built-in report template")?;
     let ctx = minijinja::context! { doc => doc, L => labels(lang) };
     env.get_template(name)?
         .render(ctx)

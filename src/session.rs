@@ -77,11 +77,22 @@ impl Store {
         let next = self
             .session_files()?
             .iter()
-            .filter_map(|p| p.file_name()?.to_str()?.split('-').next()?.parse::<u32>().ok())
+            .filter_map(|p| {
+                p.file_name()?
+                    .to_str()?
+                    .split('-')
+                    .next()?
+                    .parse::<u32>()
+                    .ok()
+            })
             .max()
             .unwrap_or(0)
             + 1;
-        session.id = format!("{next:04}-{}-{}", session.command, session.as_of.format("%Y%m%d"));
+        session.id = format!(
+            "{next:04}-{}-{}",
+            session.command,
+            session.as_of.format("%Y%m%d")
+        );
         self.save(&session)?;
         Ok(session)
     }
@@ -165,10 +176,10 @@ impl Store {
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| {
-        format!("{} is not a valid privaudit state file", path.display())
-    })
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a valid privaudit state file", path.display()))
 }
 
 /// Marks steps done (or not) in a session. Unknown ids are an error naming them.
@@ -211,7 +222,10 @@ mod tests {
         let b = store.save_new(session("audit")).unwrap();
         assert_ne!(a.id, b.id);
         assert_eq!(store.load("latest", None, Lang::En).unwrap().id, b.id);
-        assert_eq!(store.load("latest", Some("respond"), Lang::En).unwrap().id, a.id);
+        assert_eq!(
+            store.load("latest", Some("respond"), Lang::En).unwrap().id,
+            a.id
+        );
         assert_eq!(store.load(&a.id, None, Lang::En).unwrap(), a);
         assert!(store.load("nope", None, Lang::En).is_err());
     }
@@ -223,7 +237,11 @@ mod tests {
         assert_eq!(store.load_pending("respond").unwrap(), None);
         let mut answers = Answers::new();
         answers.insert("x".into(), crate::answers::Answer::Bool(true));
-        let p = Pending { command: "respond".into(), pack: "response".into(), answers };
+        let p = Pending {
+            command: "respond".into(),
+            pack: "response".into(),
+            answers,
+        };
         store.save_pending(&p).unwrap();
         assert_eq!(store.load_pending("respond").unwrap(), Some(p));
         store.clear_pending("respond").unwrap();

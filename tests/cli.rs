@@ -1,4 +1,5 @@
 //! The one integration-test binary: each module drives the real `privaudit` binary.
 mod cli {
+    pub mod cmd;
     pub mod support;
 }

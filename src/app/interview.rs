@@ -11,7 +11,7 @@ use crate::exit::ExitStatus;
 use crate::i18n::Lang;
 use crate::pack::model::{Pack, PackKind};
 use crate::prompt::{Ask, PromptError, Prompter, TerminalPrompter};
-use crate::session::{Pending, Session, Store, SESSION_SCHEMA};
+use crate::session::{Pending, SESSION_SCHEMA, Session, Store};
 
 /// Asks every applicable unanswered question in pack order until none is left. After each
 /// answer `saved` is called, so an interruption loses nothing already answered.
@@ -57,7 +57,11 @@ pub fn run(cx: &mut Context, kind: PackKind, args: InterviewArgs) -> Result<Exit
         ));
     }
     let set = cx.packs()?;
-    let default_id = if kind == PackKind::Audit { "audit" } else { "response" };
+    let default_id = if kind == PackKind::Audit {
+        "audit"
+    } else {
+        "response"
+    };
     let Some(pack) = set.for_kind(default_id, kind) else {
         bail!(
             "{} ({})",
@@ -124,7 +128,10 @@ pub fn run(cx: &mut Context, kind: PackKind, args: InterviewArgs) -> Result<Exit
 
     let missing = engine::complete_with_defaults(pack, &mut answers, today);
     if let Some(first) = missing.first() {
-        let q = pack.question(first).map(|q| (q.kind.as_str(), q.prompt.get(lang))).unwrap_or(("", ""));
+        let q = pack
+            .question(first)
+            .map(|q| (q.kind.as_str(), q.prompt.get(lang)))
+            .unwrap_or(("", ""));
         let all = missing.join(", ");
         bail!(match lang {
             Lang::En => format!(
@@ -138,7 +145,13 @@ pub fn run(cx: &mut Context, kind: PackKind, args: InterviewArgs) -> Result<Exit
         });
     }
 
-    let plan = engine::evaluate(pack, &answers, cx.as_of, &ProbeResults::default(), &DoneSteps::new());
+    let plan = engine::evaluate(
+        pack,
+        &answers,
+        cx.as_of,
+        &ProbeResults::default(),
+        &DoneSteps::new(),
+    );
     let session = store.save_new(Session {
         schema_version: SESSION_SCHEMA,
         id: String::new(),

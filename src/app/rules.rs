@@ -64,29 +64,62 @@ fn show(cx: &mut Context, id: &str) -> Result<ExitStatus> {
 fn show_pack(cx: &mut Context, pack: &Pack) -> Result<ExitStatus> {
     let lang = cx.lang;
     let out = &mut *cx.out;
-    writeln!(out, "{} ({} {}, {})", pack.title.get(lang), pack.id, pack.version, pack.kind.as_str())?;
+    writeln!(
+        out,
+        "{} ({} {}, {})",
+        pack.title.get(lang),
+        pack.id,
+        pack.version,
+        pack.kind.as_str()
+    )?;
     if let Some(d) = &pack.description {
         writeln!(out, "{}", d.get(lang))?;
     }
     writeln!(out, "\n{}:", lang.pick("Questions", "问题"))?;
     for q in &pack.questions {
-        writeln!(out, "  {:<24} {:<7} {}", q.id, q.kind.as_str(), q.prompt.get(lang))?;
+        writeln!(
+            out,
+            "  {:<24} {:<7} {}",
+            q.id,
+            q.kind.as_str(),
+            q.prompt.get(lang)
+        )?;
     }
     writeln!(out, "\n{}:", lang.pick("Items", "条目"))?;
     for i in &pack.items {
         let due = i.due.map(|d| d.to_string()).unwrap_or_default();
-        writeln!(out, "  {:<28} {:<8} {:>5}  {}", i.id, i.priority.as_str(), due, i.title.get(lang))?;
+        writeln!(
+            out,
+            "  {:<28} {:<8} {:>5}  {}",
+            i.id,
+            i.priority.as_str(),
+            due,
+            i.title.get(lang)
+        )?;
     }
     if !pack.references.is_empty() {
         writeln!(out, "\n{}:", lang.pick("References", "法律依据"))?;
         for r in &pack.references {
-            writeln!(out, "  {:<20} {:<3} {}", r.id, r.jurisdiction.as_str(), r.citation.get(lang))?;
+            writeln!(
+                out,
+                "  {:<20} {:<3} {}",
+                r.id,
+                r.jurisdiction.as_str(),
+                r.citation.get(lang)
+            )?;
         }
     }
     if !pack.contacts.is_empty() {
         writeln!(out, "\n{}:", lang.pick("Contacts", "联系渠道"))?;
         for c in &pack.contacts {
-            writeln!(out, "  {:<24} {:<3} {} — {}", c.id, c.jurisdiction.as_str(), c.name.get(lang), c.value)?;
+            writeln!(
+                out,
+                "  {:<24} {:<3} {} — {}",
+                c.id,
+                c.jurisdiction.as_str(),
+                c.name.get(lang),
+                c.value
+            )?;
         }
     }
     if !pack.letters.is_empty() {
@@ -102,7 +135,13 @@ fn show_one(cx: &mut Context, pack: &Pack, id: &str) -> Result<ExitStatus> {
     let lang = cx.lang;
     let out = &mut *cx.out;
     if let Some(item) = pack.item(id) {
-        writeln!(out, "{} [{}] {}", item.id, item.priority.as_str(), item.title.get(lang))?;
+        writeln!(
+            out,
+            "{} [{}] {}",
+            item.id,
+            item.priority.as_str(),
+            item.title.get(lang)
+        )?;
         if let Some(due) = item.due {
             writeln!(out, "{}: +{due}", lang.pick("Due", "期限"))?;
         }
@@ -112,16 +151,34 @@ fn show_one(cx: &mut Context, pack: &Pack, id: &str) -> Result<ExitStatus> {
         }
         for &r in &item.refs {
             let r = &pack.references[r];
-            writeln!(out, "- [{}] {} — {}", r.jurisdiction.as_str(), r.citation.get(lang), r.summary.get(lang))?;
+            writeln!(
+                out,
+                "- [{}] {} — {}",
+                r.jurisdiction.as_str(),
+                r.citation.get(lang),
+                r.summary.get(lang)
+            )?;
         }
         for &c in &item.contacts {
             let c = &pack.contacts[c];
-            writeln!(out, "- [{}] {}: {}", c.jurisdiction.as_str(), c.name.get(lang), c.value)?;
+            writeln!(
+                out,
+                "- [{}] {}: {}",
+                c.jurisdiction.as_str(),
+                c.name.get(lang),
+                c.value
+            )?;
         }
         return Ok(ExitStatus::Success);
     }
     if let Some(q) = pack.all_questions().find(|q| q.id == id) {
-        writeln!(out, "{} ({})\n{}", q.id, q.kind.as_str(), q.prompt.get(lang))?;
+        writeln!(
+            out,
+            "{} ({})\n{}",
+            q.id,
+            q.kind.as_str(),
+            q.prompt.get(lang)
+        )?;
         if let Some(h) = &q.help {
             writeln!(out, "{}", h.get(lang))?;
         }
@@ -131,17 +188,40 @@ fn show_one(cx: &mut Context, pack: &Pack, id: &str) -> Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
     if let Some(r) = pack.references.iter().find(|r| r.id == id) {
-        writeln!(out, "{} [{}] {}\n{}", r.id, r.jurisdiction.as_str(), r.citation.get(lang), r.summary.get(lang))?;
+        writeln!(
+            out,
+            "{} [{}] {}\n{}",
+            r.id,
+            r.jurisdiction.as_str(),
+            r.citation.get(lang),
+            r.summary.get(lang)
+        )?;
         if let Some(url) = &r.url {
             writeln!(out, "{url}")?;
         }
         return Ok(ExitStatus::Success);
     }
     if let Some(c) = pack.contacts.iter().find(|c| c.id == id) {
-        writeln!(out, "{} [{}] {}: {}\n{}", c.id, c.jurisdiction.as_str(), c.name.get(lang), c.value, c.summary.get(lang))?;
+        writeln!(
+            out,
+            "{} [{}] {}: {}\n{}",
+            c.id,
+            c.jurisdiction.as_str(),
+            c.name.get(lang),
+            c.value,
+            c.summary.get(lang)
+        )?;
         return Ok(ExitStatus::Success);
     }
-    bail!("{} `{id}` {} `{}`", lang.pick("no item, question, reference or contact", "找不到条目、问题、法律依据或联系渠道"), lang.pick("in pack", "，规则包"), pack.id)
+    bail!(
+        "{} `{id}` {} `{}`",
+        lang.pick(
+            "no item, question, reference or contact",
+            "找不到条目、问题、法律依据或联系渠道"
+        ),
+        lang.pick("in pack", "，规则包"),
+        pack.id
+    )
 }
 
 fn lint(cx: &mut Context, paths: &[std::path::PathBuf]) -> Result<ExitStatus> {
@@ -178,8 +258,10 @@ fn lint(cx: &mut Context, paths: &[std::path::PathBuf]) -> Result<ExitStatus> {
             cx.err,
             "{}",
             match lang {
-                crate::i18n::Lang::En => format!("{failed} of {} pack file(s) have errors", files.len()),
-                crate::i18n::Lang::Zh => format!("{} 个规则包文件中有 {failed} 个存在错误", files.len()),
+                crate::i18n::Lang::En =>
+                    format!("{failed} of {} pack file(s) have errors", files.len()),
+                crate::i18n::Lang::Zh =>
+                    format!("{} 个规则包文件中有 {failed} 个存在错误", files.len()),
             }
         )?;
         return Ok(ExitStatus::Error);

@@ -8,7 +8,10 @@ use crate::diag::Diagnostics;
 /// (file name, YAML text) of every built-in pack, in the order `rules list` shows them.
 pub const SOURCES: [(&str, &str); 3] = [
     ("rules/audit.yaml", include_str!("../../rules/audit.yaml")),
-    ("rules/response.yaml", include_str!("../../rules/response.yaml")),
+    (
+        "rules/response.yaml",
+        include_str!("../../rules/response.yaml"),
+    ),
     ("rules/policy.yaml", include_str!("../../rules/policy.yaml")),
 ];
 

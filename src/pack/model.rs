@@ -148,16 +148,46 @@ pub enum Condition {
     All(Vec<Condition>),
     Any(Vec<Condition>),
     Not(Box<Condition>),
-    Answered { question: String, answered: bool },
-    Is { question: String, value: Answer },
-    OneOf { question: String, options: Vec<String> },
-    Includes { question: String, option: String },
-    IncludesAny { question: String, options: Vec<String> },
-    IncludesAll { question: String, options: Vec<String> },
-    Before { question: String, date: DateRef },
-    After { question: String, date: DateRef },
-    AtLeast { question: String, value: f64 },
-    AtMost { question: String, value: f64 },
+    Answered {
+        question: String,
+        answered: bool,
+    },
+    Is {
+        question: String,
+        value: Answer,
+    },
+    OneOf {
+        question: String,
+        options: Vec<String>,
+    },
+    Includes {
+        question: String,
+        option: String,
+    },
+    IncludesAny {
+        question: String,
+        options: Vec<String>,
+    },
+    IncludesAll {
+        question: String,
+        options: Vec<String>,
+    },
+    Before {
+        question: String,
+        date: DateRef,
+    },
+    After {
+        question: String,
+        date: DateRef,
+    },
+    AtLeast {
+        question: String,
+        value: f64,
+    },
+    AtMost {
+        question: String,
+        value: f64,
+    },
 }
 
 /// The right-hand side of a date comparison.
@@ -178,7 +208,9 @@ impl DateRef {
         }
         NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map(DateRef::Fixed)
-            .map_err(|_| format!("expected a date YYYY-MM-DD or a span like `30d ago`, found `{s}`"))
+            .map_err(|_| {
+                format!("expected a date YYYY-MM-DD or a span like `30d ago`, found `{s}`")
+            })
     }
 
     pub fn resolve(self, today: NaiveDate) -> Option<NaiveDate> {

@@ -32,7 +32,10 @@ impl<'de> Deserialize<'de> for RawText {
                     ..RawText::default()
                 })
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawText, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawText, A::Error> {
                 let mut text = RawText::default();
                 while let Some(key) = map.next_key::<String>()? {
                     let slot = match key.as_str() {
@@ -117,7 +120,17 @@ impl QuestionType {
 
 /// Item priorities, most urgent first (the derived order sorts critical before low).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema, serde::Serialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    JsonSchema,
+    serde::Serialize,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
@@ -159,7 +172,9 @@ impl std::str::FromStr for Priority {
         Priority::ALL
             .into_iter()
             .find(|p| p.as_str() == s)
-            .ok_or_else(|| format!("unknown priority `{s}` (expected critical, high, medium or low)"))
+            .ok_or_else(|| {
+                format!("unknown priority `{s}` (expected critical, high, medium or low)")
+            })
     }
 }
 

@@ -34,7 +34,8 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn report(&mut self, code: Code, message: impl Into<String>, at: &Location) {
         self.problems.push(
-            Diagnostic::new(code, message, self.file, at.line(), at.column()).with_source(self.source),
+            Diagnostic::new(code, message, self.file, at.line(), at.column())
+                .with_source(self.source),
         );
     }
 
@@ -55,7 +56,11 @@ impl Ctx<'_> {
         let raw = &text.value;
         if let Some(plain) = &raw.plain {
             if plain.trim().is_empty() {
-                self.report(Code::MissingField, format!("`{field}` of `{owner}` is empty"), &text.referenced);
+                self.report(
+                    Code::MissingField,
+                    format!("`{field}` of `{owner}` is empty"),
+                    &text.referenced,
+                );
             }
             return Text::neutral(plain.clone());
         }
@@ -120,7 +125,11 @@ impl Scope<'_> {
     }
 }
 
-pub fn validate(raw: RawPack, file: &str, source: &str) -> Result<(Pack, Vec<Diagnostic>), Diagnostics> {
+pub fn validate(
+    raw: RawPack,
+    file: &str,
+    source: &str,
+) -> Result<(Pack, Vec<Diagnostic>), Diagnostics> {
     let mut cx = Ctx {
         file,
         source,
@@ -129,7 +138,11 @@ pub fn validate(raw: RawPack, file: &str, source: &str) -> Result<(Pack, Vec<Dia
     cx.id("pack", &raw.pack);
     let pack_id = raw.pack.value.clone();
     if raw.version.value.trim().is_empty() {
-        cx.report(Code::MissingField, "`version` is empty", &raw.version.referenced);
+        cx.report(
+            Code::MissingField,
+            "`version` is empty",
+            &raw.version.referenced,
+        );
     }
     let title = cx.text("title", &pack_id, &raw.title);
     let description = cx.opt_text("description", &pack_id, &raw.description);
@@ -149,7 +162,11 @@ pub fn validate(raw: RawPack, file: &str, source: &str) -> Result<(Pack, Vec<Dia
 
     let questions = validate_questions(&mut cx, &raw.questions, &[]);
     if raw.items.is_empty() {
-        cx.report(Code::MissingField, "a pack needs at least one item", &raw.pack.referenced);
+        cx.report(
+            Code::MissingField,
+            "a pack needs at least one item",
+            &raw.pack.referenced,
+        );
     }
 
     let references: Vec<Reference> = raw
@@ -172,7 +189,11 @@ pub fn validate(raw: RawPack, file: &str, source: &str) -> Result<(Pack, Vec<Dia
         .map(|c| {
             cx.id("contact", &c.id);
             if c.value.trim().is_empty() {
-                cx.report(Code::MissingField, format!("contact `{}` has an empty `value`", c.id.value), &c.id.referenced);
+                cx.report(
+                    Code::MissingField,
+                    format!("contact `{}` has an empty `value`", c.id.value),
+                    &c.id.referenced,
+                );
             }
             Contact {
                 id: c.id.value.clone(),
@@ -197,7 +218,10 @@ pub fn validate(raw: RawPack, file: &str, source: &str) -> Result<(Pack, Vec<Dia
                 if let Err(e) = crate::letter::check_template(template) {
                     cx.report(
                         Code::BadTemplate,
-                        format!("the `{lang}` body of letter `{}` does not compile: {e}", l.id.value),
+                        format!(
+                            "the `{lang}` body of letter `{}` does not compile: {e}",
+                            l.id.value
+                        ),
                         &l.body.referenced,
                     );
                 }
@@ -224,19 +248,41 @@ pub fn validate(raw: RawPack, file: &str, source: &str) -> Result<(Pack, Vec<Dia
         for tag in &item.tags {
             cx.id("tag", tag);
         }
-        let how: Vec<Text> = item.how.value.iter().map(|h| cx.text("how", &id, h)).collect();
+        let how: Vec<Text> = item
+            .how
+            .value
+            .iter()
+            .map(|h| cx.text("how", &id, h))
+            .collect();
         if how.is_empty() {
-            cx.report(Code::MissingField, format!("item `{id}` needs at least one `how` step"), &item.how.referenced);
+            cx.report(
+                Code::MissingField,
+                format!("item `{id}` needs at least one `how` step"),
+                &item.how.referenced,
+            );
         }
-        let due = item.due.as_ref().and_then(|d| match Offset::parse(&d.value) {
-            Ok(o) => Some(o),
-            Err(e) => {
-                cx.report(Code::BadDue, format!("item `{id}`: bad `due`: {e}"), &d.referenced);
-                None
-            }
-        });
-        let when = item.when.as_ref().and_then(|c| condition(&mut cx, &scope, c));
-        let pass = item.pass.as_ref().and_then(|c| condition(&mut cx, &scope, c));
+        let due = item
+            .due
+            .as_ref()
+            .and_then(|d| match Offset::parse(&d.value) {
+                Ok(o) => Some(o),
+                Err(e) => {
+                    cx.report(
+                        Code::BadDue,
+                        format!("item `{id}`: bad `due`: {e}"),
+                        &d.referenced,
+                    );
+                    None
+                }
+            });
+        let when = item
+            .when
+            .as_ref()
+            .and_then(|c| condition(&mut cx, &scope, c));
+        let pass = item
+            .pass
+            .as_ref()
+            .and_then(|c| condition(&mut cx, &scope, c));
         match (kind, &item.pass) {
             (PackKind::Response, Some(p)) => cx.report(
                 Code::BadCondition,
@@ -263,13 +309,19 @@ pub fn validate(raw: RawPack, file: &str, source: &str) -> Result<(Pack, Vec<Dia
             if found.is_none() {
                 cx.report(
                     Code::DanglingRef,
-                    format!("item `{id}` names letter `{}`, which the pack does not define", l.value),
+                    format!(
+                        "item `{id}` names letter `{}`, which the pack does not define",
+                        l.value
+                    ),
                     &l.referenced,
                 );
             }
             found
         });
-        let probe = item.probe.as_ref().and_then(|p| probe(&mut cx, kind, &id, p));
+        let probe = item
+            .probe
+            .as_ref()
+            .and_then(|p| probe(&mut cx, kind, &id, p));
         items.push(Item {
             id,
             title: cx.text("title", &item.id.value, &item.title),
@@ -289,18 +341,27 @@ pub fn validate(raw: RawPack, file: &str, source: &str) -> Result<(Pack, Vec<Dia
 
     for (i, r) in raw.references.iter().enumerate() {
         if !used_refs.contains(&i) {
-            cx.report(Code::Unused, format!("reference `{}` is not used by any item", r.id.value), &r.id.referenced);
+            cx.report(
+                Code::Unused,
+                format!("reference `{}` is not used by any item", r.id.value),
+                &r.id.referenced,
+            );
         }
     }
     for (i, c) in raw.contacts.iter().enumerate() {
         if !used_contacts.contains(&i) {
-            cx.report(Code::Unused, format!("contact `{}` is not used by any item", c.id.value), &c.id.referenced);
+            cx.report(
+                Code::Unused,
+                format!("contact `{}` is not used by any item", c.id.value),
+                &c.id.referenced,
+            );
         }
     }
 
-    let anchor = raw.anchor.as_ref().and_then(|a| {
-        special_question(&mut cx, &questions, a, QuestionType::Date, "anchor")
-    });
+    let anchor = raw
+        .anchor
+        .as_ref()
+        .and_then(|a| special_question(&mut cx, &questions, a, QuestionType::Date, "anchor"));
     let jurisdiction = raw.jurisdiction.as_ref().and_then(|j| {
         special_question(&mut cx, &questions, j, QuestionType::Single, "jurisdiction")
     });
@@ -330,12 +391,21 @@ pub fn validate(raw: RawPack, file: &str, source: &str) -> Result<(Pack, Vec<Dia
     ))
 }
 
-fn special_question(cx: &mut Ctx, questions: &[Question], id: &Sp<String>, want: QuestionType, field: &str) -> Option<usize> {
+fn special_question(
+    cx: &mut Ctx,
+    questions: &[Question],
+    id: &Sp<String>,
+    want: QuestionType,
+    field: &str,
+) -> Option<usize> {
     match questions.iter().position(|q| q.id == id.value) {
         None => {
             cx.report(
                 Code::UnknownQuestion,
-                format!("`{field}` names question `{}`, which the pack does not define", id.value),
+                format!(
+                    "`{field}` names question `{}`, which the pack does not define",
+                    id.value
+                ),
                 &id.referenced,
             );
             None
@@ -371,7 +441,10 @@ fn resolve(
             Some(_) => {}
             None => cx.report(
                 Code::DanglingRef,
-                format!("item `{item}` names {what} `{}`, which the pack does not define", name.value),
+                format!(
+                    "item `{item}` names {what} `{}`, which the pack does not define",
+                    name.value
+                ),
                 &name.referenced,
             ),
         }
@@ -383,7 +456,10 @@ fn probe(cx: &mut Ctx, kind: PackKind, item: &str, p: &Sp<RawProbe>) -> Option<P
     if kind != PackKind::Policy {
         cx.report(
             Code::BadProbe,
-            format!("item `{item}`: probes run only in policy packs (this pack is `{}`)", kind.as_str()),
+            format!(
+                "item `{item}`: probes run only in policy packs (this pack is `{}`)",
+                kind.as_str()
+            ),
             &p.referenced,
         );
         return None;
@@ -396,7 +472,10 @@ fn probe(cx: &mut Ctx, kind: PackKind, item: &str, p: &Sp<RawProbe>) -> Option<P
                     ok = false;
                     cx.report(
                         Code::BadProbe,
-                        format!("item `{item}`: unknown scan kind `{k}` (expected one of {})", SCAN_KINDS.join(", ")),
+                        format!(
+                            "item `{item}`: unknown scan kind `{k}` (expected one of {})",
+                            SCAN_KINDS.join(", ")
+                        ),
                         &p.referenced,
                     );
                 }
@@ -410,14 +489,22 @@ fn probe(cx: &mut Ctx, kind: PackKind, item: &str, p: &Sp<RawProbe>) -> Option<P
         }
         RawProbe::FileExists(globs) => {
             if globs.is_empty() {
-                cx.report(Code::BadProbe, format!("item `{item}`: `file_exists` needs at least one glob"), &p.referenced);
+                cx.report(
+                    Code::BadProbe,
+                    format!("item `{item}`: `file_exists` needs at least one glob"),
+                    &p.referenced,
+                );
                 return None;
             }
             let mut ok = true;
             for g in globs {
                 if let Err(e) = globset::Glob::new(g) {
                     ok = false;
-                    cx.report(Code::BadProbe, format!("item `{item}`: bad glob `{g}`: {e}"), &p.referenced);
+                    cx.report(
+                        Code::BadProbe,
+                        format!("item `{item}`: bad glob `{g}`: {e}"),
+                        &p.referenced,
+                    );
                 }
             }
             ok.then(|| Probe::FileExists(globs.clone()))
@@ -445,11 +532,17 @@ fn validate_questions(cx: &mut Ctx, raw: &[RawQuestion], outer: &[Question]) -> 
         if !choice && !q.options.is_empty() {
             cx.report(
                 Code::BadOptions,
-                format!("question `{id}` is `{}`; only single and multi questions take `options`", kind.as_str()),
+                format!(
+                    "question `{id}` is `{}`; only single and multi questions take `options`",
+                    kind.as_str()
+                ),
                 &q.options[0].id.referenced,
             );
         }
-        cx.unique(&format!("option (of question `{id}`)"), q.options.iter().map(|o| &o.id));
+        cx.unique(
+            &format!("option (of question `{id}`)"),
+            q.options.iter().map(|o| &o.id),
+        );
         let options: Vec<Choice> = q
             .options
             .iter()
@@ -500,7 +593,11 @@ fn default_value(cx: &mut Ctx, q: &Question, d: &Sp<serde_json::Value>) -> Optio
             } else {
                 Code::TypeMismatch
             };
-            cx.report(code, format!("bad default for question `{}`: {e}", q.id), &d.referenced);
+            cx.report(
+                code,
+                format!("bad default for question `{}`: {e}", q.id),
+                &d.referenced,
+            );
             None
         }
     }
@@ -570,7 +667,11 @@ fn condition(cx: &mut Ctx, scope: &Scope, c: &Sp<RawCondition>) -> Option<Condit
                 "`answer: {}` needs exactly one operator ({}), found {}",
                 answer.value,
                 OPERATORS.join(", "),
-                if present.is_empty() { "none".to_owned() } else { present.join(", ") }
+                if present.is_empty() {
+                    "none".to_owned()
+                } else {
+                    present.join(", ")
+                }
             ),
             at,
         );
@@ -606,7 +707,10 @@ fn condition(cx: &mut Ctx, scope: &Scope, c: &Sp<RawCondition>) -> Option<Condit
         };
         cx.report(
             Code::TypeMismatch,
-            format!("operator `{op}` does not fit question `{question}`, which is {}{hint}", q.kind.as_str()),
+            format!(
+                "operator `{op}` does not fit question `{question}`, which is {}{hint}",
+                q.kind.as_str()
+            ),
             &answer.referenced,
         );
         return None;
@@ -645,7 +749,11 @@ fn condition(cx: &mut Ctx, scope: &Scope, c: &Sp<RawCondition>) -> Option<Condit
                     } else {
                         Code::TypeMismatch
                     };
-                    cx.report(code, format!("`is` value for question `{question}`: {e}"), &v.referenced);
+                    cx.report(
+                        code,
+                        format!("`is` value for question `{question}`: {e}"),
+                        &v.referenced,
+                    );
                     None
                 }
             }
@@ -675,13 +783,23 @@ fn condition(cx: &mut Ctx, scope: &Scope, c: &Sp<RawCondition>) -> Option<Condit
                 Ok(date) if op == "before" => Some(Condition::Before { question, date }),
                 Ok(date) => Some(Condition::After { question, date }),
                 Err(e) => {
-                    cx.report(Code::BadDate, format!("`{op}` for question `{question}`: {e}"), &s.referenced);
+                    cx.report(
+                        Code::BadDate,
+                        format!("`{op}` for question `{question}`: {e}"),
+                        &s.referenced,
+                    );
                     None
                 }
             }
         }
-        "at_least" => raw.at_least.filter(|v| v.is_finite()).map(|value| Condition::AtLeast { question, value }),
-        _ => raw.at_most.filter(|v| v.is_finite()).map(|value| Condition::AtMost { question, value }),
+        "at_least" => raw
+            .at_least
+            .filter(|v| v.is_finite())
+            .map(|value| Condition::AtLeast { question, value }),
+        _ => raw
+            .at_most
+            .filter(|v| v.is_finite())
+            .map(|value| Condition::AtMost { question, value }),
     }
 }
 
