@@ -2,6 +2,7 @@
 //! goes to the writers it is given, so tests and `main` share one code path.
 
 // pub mod check;
+pub mod evidence;
 pub mod interview;
 pub mod report;
 pub mod rules;
@@ -111,6 +112,8 @@ pub fn run(
             interview::run(&mut cx, crate::pack::model::PackKind::Response, args)
         }
         Command::Report(args) => report::run(&mut cx, args),
+        Command::Evidence(cmd) => evidence::run(&mut cx, cmd),
+        Command::Plan(_) | Command::Letter(_) => anyhow::bail!("wip"),
         Command::Check(_args) => anyhow::bail!("wip"),
     }
 }

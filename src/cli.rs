@@ -66,6 +66,14 @@ pub enum Command {
     Respond(InterviewArgs),
     /// Evaluate policy packs over a repository (CI): exit 1 when a control fails
     Check(CheckArgs),
+    /// Progress on the saved response plan: list, status, done, undo
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// The evidence journal: harassing calls, messages, sites showing your data
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+    /// Fill in a letter template (deletion request, police report, warning to friends…)
+    Letter(LetterArgs),
     /// Re-render a saved session (default: the latest)
     Report(ReportArgs),
     /// Inspect and check rule packs
@@ -163,4 +171,95 @@ pub enum RulesCommand {
     },
     /// Print the JSON Schema (draft-07) of the pack format
     Schema,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// List the steps of the latest response plan with their ids and status
+    List,
+    /// Progress: done, open, overdue as of now, and what is due next
+    Status,
+    /// Tick steps off
+    Done {
+        #[arg(required = true, value_name = "STEP_ID")]
+        steps: Vec<String>,
+    },
+    /// Untick steps
+    Undo {
+        #[arg(required = true, value_name = "STEP_ID")]
+        steps: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    Call,
+    Sms,
+    Email,
+    Web,
+    Letter,
+    Other,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Append an entry to the journal
+    Add {
+        #[arg(long, value_enum)]
+        kind: EvidenceKind,
+        /// Who or where it came from: a phone number, an address, a URL
+        #[arg(long)]
+        from: String,
+        /// What happened
+        #[arg(long)]
+        note: String,
+        /// When it happened (default: now)
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+        /// Files to keep with the entry (copied into the state dir with their SHA-256)
+        #[arg(long = "attach", value_name = "FILE")]
+        attach: Vec<PathBuf>,
+    },
+    /// Show the journal
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Check the hash chain and attachments; exit 1 naming the first bad entry
+    Verify,
+    /// A dated table fit to hand to the police or a lawyer
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
+        format: ExportFormat,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Md,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct LetterArgs {
+    /// Template id (see `privaudit rules show response`)
+    pub template: String,
+    /// Answers file with the facts the letter needs
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Never prompt: a missing fact is an error naming it
+    #[arg(long)]
+    pub non_interactive: bool,
 }

@@ -178,3 +178,126 @@ pub fn json_schema() -> serde_json::Value {
     }
     value
 }
+
+/// Robustness: mangled packs and answers files must give diagnostics, never a panic or a
+/// hang. A deterministic mutation fuzzer over the built-in packs (no extra tooling needed,
+/// so it runs in every `cargo test`).
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+
+    /// xorshift64*: small, deterministic, good enough to pick mutation sites.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    const TOKENS: [&str; 12] = [
+        ":",
+        "- ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "&a ",
+        "*a",
+        "\n  ",
+        "\"",
+        "!!binary ",
+        "\t",
+    ];
+
+    fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
+        let mut out = input.to_vec();
+        for _ in 0..1 + rng.below(4) {
+            let at = rng.below(out.len());
+            match rng.below(5) {
+                0 => out[at] = rng.next() as u8,
+                1 => out.truncate(at),
+                2 => {
+                    let end = (at + rng.below(200)).min(out.len());
+                    let chunk = out[at..end].to_vec();
+                    let to = rng.below(out.len());
+                    out.splice(to..to, chunk);
+                }
+                3 => {
+                    let t = TOKENS[rng.below(TOKENS.len())].as_bytes();
+                    out.splice(at..at, t.iter().copied());
+                }
+                _ => {
+                    let end = (at + rng.below(50)).min(out.len());
+                    out.drain(at..end);
+                }
+            }
+            if out.is_empty() {
+                break;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn mutated_packs_never_panic() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for (file, source) in builtin::SOURCES {
+            for _ in 0..80 {
+                let bytes = mutate(&mut rng, source.as_bytes());
+                let text = String::from_utf8_lossy(&bytes);
+                // Either outcome is fine; a panic fails the test.
+                let _ = load_str(file, &text);
+            }
+        }
+    }
+
+    #[test]
+    fn mutated_answers_never_panic() {
+        let packs = builtin::packs().unwrap();
+        let refs: Vec<&model::Pack> = packs.iter().collect();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        let seed = "leaked_data: [id_number, phone, bank_card]\ndiscovered_on: 2026-03-08\njurisdiction: cn\nmoney_lost: true\nno-personal-data-in-repo: yes\nlawful-basis-recorded: {status: yes, note: ok, expires: 2027-01-01}\n";
+        let mut rng = Rng(42);
+        for _ in 0..600 {
+            let bytes = mutate(&mut rng, seed.as_bytes());
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = crate::answers::parse_answers_file("a.yaml", &text, &refs, today);
+        }
+    }
+
+    #[test]
+    fn hostile_yaml_is_rejected_quickly() {
+        // Billion laughs: nine levels of nine aliases would expand to 387 million nodes.
+        let mut bomb = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+        for w in names.windows(2) {
+            let refs = vec![format!("*{}", w[0]); 9].join(", ");
+            bomb.push_str(&format!("{}: &{} [{refs}]\n", w[1], w[1]));
+        }
+        let packs = builtin::packs().unwrap();
+        let refs: Vec<&model::Pack> = packs.iter().collect();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        let started = std::time::Instant::now();
+        let err = crate::answers::parse_answers_file("bomb.yaml", &bomb, &refs, today).unwrap_err();
+        assert!(err.to_string().contains("bomb.yaml"), "{err}");
+        // Generous bound: the point is that it does not expand 387 million nodes.
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+
+        let deep = format!(
+            "leaked_data: {}{}\n",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let err = crate::answers::parse_answers_file("deep.yaml", &deep, &refs, today).unwrap_err();
+        assert!(err.to_string().contains("deep.yaml:1:"), "{err}");
+
+        let junk: Vec<u8> = (0u8..=255).cycle().take(4096).collect();
+        assert!(load_str("junk.yaml", &String::from_utf8_lossy(&junk)).is_err());
+    }
+}
