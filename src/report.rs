@@ -414,6 +414,7 @@ pub fn build(
 /// The report chrome (headings and labels) in the report's language.
 fn labels(lang: Lang) -> serde_json::Value {
     let pairs: &[(&str, &str, &str)] = &[
+        ("colon", ": ", "："),
         ("generated_at", "Generated at", "生成时间"),
         ("anchor_date", "Counting from", "起算日期"),
         ("language", "Language", "语言"),

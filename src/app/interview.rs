@@ -178,3 +178,132 @@ pub fn run(cx: &mut Context, kind: PackKind, args: InterviewArgs) -> Result<Exit
     }
     Ok(ExitStatus::Success)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prompt::ScriptedPrompter;
+    use std::collections::BTreeMap;
+
+    fn response() -> &'static Pack {
+        crate::pack::builtin::packs()
+            .unwrap()
+            .iter()
+            .find(|p| p.id == "response")
+            .unwrap()
+    }
+
+    fn script(pairs: &[(&str, serde_json::Value)]) -> ScriptedPrompter {
+        ScriptedPrompter::new(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+
+    fn today() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 10).unwrap()
+    }
+
+    #[test]
+    fn asks_only_applicable_questions_in_pack_order() {
+        let pack = response();
+        let mut prompter = script(&[
+            ("leaked_data", serde_json::json!(["phone"])),
+            ("discovered_on", serde_json::json!("yesterday")),
+            ("jurisdiction", serde_json::json!("cn")),
+        ]);
+        let mut answers = Answers::new();
+        let mut saves = 0;
+        conduct(pack, &mut answers, &mut prompter, Lang::En, today(), |_| {
+            saves += 1;
+            Ok(())
+        })
+        .unwrap();
+        // `password_reused` only applies when a password leaked.
+        assert!(!prompter.asked.contains(&"password_reused".to_owned()));
+        let order: Vec<usize> = prompter
+            .asked
+            .iter()
+            .map(|id| pack.questions.iter().position(|q| &q.id == id).unwrap())
+            .collect();
+        assert!(
+            order.windows(2).all(|w| w[0] < w[1]),
+            "asked out of order: {:?}",
+            prompter.asked
+        );
+        assert_eq!(
+            &prompter.asked[..3],
+            ["leaked_data", "discovered_on", "jurisdiction"]
+        );
+        assert_eq!(
+            saves,
+            prompter.asked.len(),
+            "answers are saved after every question"
+        );
+        assert_eq!(
+            answers.get("discovered_on"),
+            Some(&crate::answers::Answer::Date(today().pred_opt().unwrap()))
+        );
+    }
+
+    #[test]
+    fn a_follow_up_question_is_asked_when_its_condition_holds() {
+        let pack = response();
+        let mut prompter = script(&[
+            ("leaked_data", serde_json::json!(["password"])),
+            ("discovered_on", serde_json::json!("2026-03-01")),
+            ("jurisdiction", serde_json::json!("eu")),
+            ("password_reused", serde_json::json!(false)),
+        ]);
+        let mut answers = Answers::new();
+        conduct(pack, &mut answers, &mut prompter, Lang::En, today(), |_| {
+            Ok(())
+        })
+        .unwrap();
+        assert!(prompter.asked.contains(&"password_reused".to_owned()));
+        assert_eq!(
+            answers.get("password_reused"),
+            Some(&crate::answers::Answer::Bool(false))
+        );
+    }
+
+    #[test]
+    fn answered_questions_are_not_asked_again() {
+        let pack = response();
+        let mut answers = Answers::new();
+        answers.insert(
+            "leaked_data".into(),
+            crate::answers::Answer::Choices(vec!["email".into()]),
+        );
+        answers.insert(
+            "jurisdiction".into(),
+            crate::answers::Answer::Text("us".into()),
+        );
+        let mut prompter = script(&[("discovered_on", serde_json::json!("today"))]);
+        conduct(pack, &mut answers, &mut prompter, Lang::Zh, today(), |_| {
+            Ok(())
+        })
+        .unwrap();
+        assert!(!prompter.asked.contains(&"leaked_data".to_owned()));
+        assert!(!prompter.asked.contains(&"jurisdiction".to_owned()));
+        assert_eq!(prompter.asked[0], "discovered_on");
+    }
+
+    #[test]
+    fn invalid_scripted_answers_are_rejected_not_stored() {
+        let pack = response();
+        let mut prompter = script(&[
+            ("leaked_data", serde_json::json!(["phone"])),
+            ("discovered_on", serde_json::json!("2026-03-11")),
+        ]);
+        let mut answers = Answers::new();
+        let err = conduct(pack, &mut answers, &mut prompter, Lang::En, today(), |_| {
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("future"), "{err}");
+        assert!(!answers.contains_key("discovered_on"));
+    }
+}

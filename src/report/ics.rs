@@ -24,7 +24,10 @@ pub fn ics(doc: &ReportDoc, lang: Lang) -> String {
     let stamp: DateTime<Utc> = DateTime::parse_from_rfc3339(&doc.generated_at)
         .map(|d| d.with_timezone(&Utc))
         .unwrap_or_default();
-    let mut cal = Calendar::new();
+    let mut cal = Calendar::empty();
+    cal.append_property(("VERSION", "2.0"));
+    cal.append_property(("PRODID", "-//privaudit//privaudit response plan//EN"));
+    cal.append_property(("CALSCALE", "GREGORIAN"));
     cal.name(&doc.title);
     for group in &doc.groups {
         for item in &group.items {
@@ -84,7 +87,11 @@ pub fn ics(doc: &ReportDoc, lang: Lang) -> String {
                 } else {
                     chrono::Duration::hours(24)
                 };
-                todo.alarm(Alarm::display(&item.title, Trigger::before_end(lead)));
+                // The alarm gets a fixed stamp and UID too: the crate would otherwise fill in
+                // the wall clock and a random UUID, and the file would differ on every run.
+                let mut alarm = Alarm::display(&item.title, Trigger::before_end(lead));
+                alarm.uid(&format!("{uid}-alarm")).timestamp(stamp);
+                todo.alarm(alarm);
             }
             cal.push(todo.done());
         }

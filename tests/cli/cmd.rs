@@ -4,7 +4,7 @@
 #[test]
 fn cli_cases() {
     trycmd::TestCases::new()
-        .register_bin("privaudit", trycmd::cargo::cargo_bin("privaudit"))
+        .register_bin("privaudit", trycmd::cargo::cargo_bin!("privaudit"))
         .env("LANG", "C")
         .env("NO_COLOR", "1")
         .case("tests/cmd/*.toml");

@@ -17,3 +17,62 @@ pub fn privaudit(state: &std::path::Path) -> Command {
         .arg("2026-03-10T09:00:00+08:00");
     cmd
 }
+
+/// A temporary state dir plus a place for fixtures.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn state(&self) -> std::path::PathBuf {
+        self.dir.path().join("state")
+    }
+
+    /// Writes a fixture file and returns its path.
+    pub fn file(&self, name: &str, contents: &str) -> std::path::PathBuf {
+        let path = self.dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("fixture dir");
+        }
+        std::fs::write(&path, contents).expect("fixture");
+        path
+    }
+
+    /// `privaudit` with this sandbox's state dir and the fixed clock.
+    pub fn cmd(&self) -> Command {
+        privaudit(&self.state())
+    }
+
+    /// Like [`Sandbox::cmd`] but with another `--as-of`.
+    pub fn cmd_at(&self, as_of: &str) -> Command {
+        let mut cmd = Command::cargo_bin("privaudit").expect("binary builds");
+        cmd.env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C")
+            .env("NO_COLOR", "1")
+            .arg("--state-dir")
+            .arg(self.state())
+            .arg("--as-of")
+            .arg(as_of);
+        cmd
+    }
+}
+
+/// Runs a command that must succeed and returns its stdout.
+pub fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
