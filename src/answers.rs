@@ -55,15 +55,12 @@ pub fn parse_human_date(input: &str, today: NaiveDate) -> Result<NaiveDate, Stri
     let days_back = match s.as_str() {
         "today" | "今天" => Some(0),
         "yesterday" | "昨天" => Some(1),
-        _ => {
-            let n = s
-                .strip_suffix("days ago")
-                .or_else(|| s.strip_suffix("day ago"))
-                .or_else(|| s.strip_suffix("天前"))
-                .map(str::trim)
-                .and_then(|n| n.parse::<u64>().ok());
-            n
-        }
+        _ => s
+            .strip_suffix("days ago")
+            .or_else(|| s.strip_suffix("day ago"))
+            .or_else(|| s.strip_suffix("天前"))
+            .map(str::trim)
+            .and_then(|n| n.parse::<u64>().ok()),
     };
     if let Some(n) = days_back {
         return today

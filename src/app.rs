@@ -1,9 +1,11 @@
 //! The application: resolves global options into a [`Context`] and runs one command. Output
 //! goes to the writers it is given, so tests and `main` share one code path.
 
-// pub mod check;
+pub mod check;
 pub mod evidence;
 pub mod interview;
+pub mod letter;
+pub mod plan;
 pub mod report;
 pub mod rules;
 
@@ -113,8 +115,15 @@ pub fn run(
         }
         Command::Report(args) => report::run(&mut cx, args),
         Command::Evidence(cmd) => evidence::run(&mut cx, cmd),
-        Command::Plan(_) | Command::Letter(_) => anyhow::bail!("wip"),
-        Command::Check(_args) => anyhow::bail!("wip"),
+        Command::Plan(cmd) => plan::run(&mut cx, cmd),
+        Command::Letter(args) => letter::run(&mut cx, args),
+        Command::Check(args) => check::run(&mut cx, args),
+        Command::Scan(args) => {
+            let color = cx.color_stdout();
+            let progress = cx.terminal.stderr_tty;
+            let today = cx.as_of.date_naive();
+            crate::scan::run(&args, today, cx.lang, color, progress, cx.out, cx.err)
+        }
     }
 }
 

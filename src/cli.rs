@@ -74,6 +74,8 @@ pub enum Command {
     Evidence(EvidenceCommand),
     /// Fill in a letter template (deletion request, police report, warning to friends…)
     Letter(LetterArgs),
+    /// Find personal data (ID, mobile, bank card numbers, e-mail) in files, masked
+    Scan(crate::scan::ScanArgs),
     /// Re-render a saved session (default: the latest)
     Report(ReportArgs),
     /// Inspect and check rule packs

@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod diag;
 pub mod engine;
+pub mod evidence;
 pub mod exit;
 pub mod fsutil;
 pub mod i18n;

@@ -1,5 +1,9 @@
 //! The one integration-test binary: each module drives the real `privaudit` binary.
 mod cli {
     pub mod cmd;
+    pub mod evidence;
+    pub mod pty;
+    pub mod respond;
+    pub mod scan;
     pub mod support;
 }

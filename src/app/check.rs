@@ -115,7 +115,9 @@ pub fn run(cx: &mut Context, args: CheckArgs) -> Result<ExitStatus> {
             let item = &pack.items[entry.item];
             let failing = match entry.status {
                 Status::Fail => engine::at_or_above(item.priority, args.fail_on),
-                Status::NotReviewed => args.strict && engine::at_or_above(item.priority, args.fail_on),
+                Status::NotReviewed => {
+                    args.strict && engine::at_or_above(item.priority, args.fail_on)
+                }
                 _ => false,
             };
             controls.push(ControlResult {
@@ -128,7 +130,11 @@ pub fn run(cx: &mut Context, args: CheckArgs) -> Result<ExitStatus> {
                 detail: entry.detail.clone(),
                 why: item.why.get(lang).to_owned(),
                 how: item.how.iter().map(|h| h.get(lang).to_owned()).collect(),
-                refs: entry.refs.iter().map(|&r| pack.references[r].citation.get(lang).to_owned()).collect(),
+                refs: entry
+                    .refs
+                    .iter()
+                    .map(|&r| pack.references[r].citation.get(lang).to_owned())
+                    .collect(),
                 findings: findings.get(&item.id).cloned().unwrap_or_default(),
             });
         }
@@ -186,18 +192,28 @@ pub fn run(cx: &mut Context, args: CheckArgs) -> Result<ExitStatus> {
 type Findings = std::collections::BTreeMap<String, Vec<crate::scan::Finding>>;
 
 /// Runs the automated probes of the controls that apply.
-fn run_probes(pack: &Pack, answers: &Answers, root: &Path, today: chrono::NaiveDate) -> Result<(ProbeResults, Findings)> {
+fn run_probes(
+    pack: &Pack,
+    answers: &Answers,
+    root: &Path,
+    today: chrono::NaiveDate,
+) -> Result<(ProbeResults, Findings)> {
     let mut results = ProbeResults::default();
     let mut findings = Findings::new();
     for item in &pack.items {
         let Some(probe) = &item.probe else { continue };
-        if !item.when.as_ref().is_none_or(|c| engine::holds(c, answers, today)) {
+        if !item
+            .when
+            .as_ref()
+            .is_none_or(|c| engine::holds(c, answers, today))
+        {
             continue;
         }
         let outcome = match probe {
             Probe::FileExists(globs) => file_exists(root, globs)?,
             Probe::Scan { kinds } => {
-                let kinds: Vec<crate::scan::Kind> = kinds.iter().filter_map(|k| k.parse().ok()).collect();
+                let kinds: Vec<crate::scan::Kind> =
+                    kinds.iter().filter_map(|k| k.parse().ok()).collect();
                 let outcome = crate::scan::scan_tree(root, &kinds, 0, today)
                     .with_context(|| format!("scanning {}", root.display()))?;
                 let n = outcome.findings.len();
@@ -208,12 +224,21 @@ fn run_probes(pack: &Pack, answers: &Answers, root: &Path, today: chrono::NaiveD
                         .findings
                         .iter()
                         .take(5)
-                        .map(|f| format!("{}:{}:{} {} {}", f.path, f.line, f.column, f.kind, f.masked))
+                        .map(|f| {
+                            format!("{}:{}:{} {} {}", f.path, f.line, f.column, f.kind, f.masked)
+                        })
                         .collect();
-                    format!("{n} finding(s): {}{}", first.join("; "), if n > 5 { "; …" } else { "" })
+                    format!(
+                        "{n} finding(s): {}{}",
+                        first.join("; "),
+                        if n > 5 { "; …" } else { "" }
+                    )
                 };
                 findings.insert(item.id.clone(), outcome.findings);
-                ProbeOutcome { passed: n == 0, detail }
+                ProbeOutcome {
+                    passed: n == 0,
+                    detail,
+                }
             }
         };
         results.0.insert(item.id.clone(), outcome);
@@ -225,7 +250,12 @@ fn run_probes(pack: &Pack, answers: &Answers, root: &Path, today: chrono::NaiveD
 fn file_exists(root: &Path, globs: &[String]) -> Result<ProbeOutcome> {
     let mut builder = globset::GlobSetBuilder::new();
     for g in globs {
-        builder.add(globset::GlobBuilder::new(g).case_insensitive(true).literal_separator(true).build()?);
+        builder.add(
+            globset::GlobBuilder::new(g)
+                .case_insensitive(true)
+                .literal_separator(true)
+                .build()?,
+        );
     }
     let set = builder.build()?;
     let walker = ignore::WalkBuilder::new(root)
@@ -278,14 +308,15 @@ fn text(report: &CheckReport, lang: Lang, color: bool) -> String {
             "not_reviewed" => style(Style::new().yellow()).apply_to(label),
             _ => style(Style::new().dim()).apply_to(label),
         };
-        out.push_str(&format!("{styled:<12} [{}] {}/{} — {}\n", c.priority, c.pack, c.id, c.title));
+        out.push_str(&format!(
+            "{styled:<12} [{}] {}/{} — {}\n",
+            c.priority, c.pack, c.id, c.title
+        ));
         if let Some(d) = &c.detail {
             out.push_str(&format!("             {d}\n"));
         }
-        if c.failing {
-            if let Some(first) = c.how.first() {
-                out.push_str(&format!("             → {first}\n"));
-            }
+        if let Some(first) = c.how.first().filter(|_| c.failing) {
+            out.push_str(&format!("             → {first}\n"));
         }
     }
     let s = &report.summary;
@@ -320,7 +351,9 @@ fn junit(report: &CheckReport) -> Result<String> {
     }
     for pack in &report.packs {
         let mut suite = TestSuite::new(pack.id.as_str());
-        suite.set_timestamp(chrono::DateTime::parse_from_rfc3339(&report.generated_at).unwrap_or_default());
+        suite.set_timestamp(
+            chrono::DateTime::parse_from_rfc3339(&report.generated_at).unwrap_or_default(),
+        );
         for c in report.controls.iter().filter(|c| c.pack == pack.id) {
             let status = if c.failing {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
@@ -358,51 +391,104 @@ fn junit(report: &CheckReport) -> Result<String> {
     Ok(junit.to_string()?)
 }
 
-/// SARIF: one rule per control, one result per failing (or not-reviewed under `--strict`)
-/// control; scan findings become results with file locations.
+/// SARIF: one rule per control, one result per failing control (and, as notes, failures
+/// below the threshold); scan findings become results with file locations and the
+/// scanner's fingerprints, so code-scanning dashboards de-duplicate them.
 fn sarif(report: &CheckReport) -> Result<String> {
+    use crate::sarif::*;
     let level = |p: &str| match p {
-        "critical" | "high" => "error",
-        "medium" => "warning",
-        _ => "note",
+        "critical" | "high" => Level::Error,
+        "medium" => Level::Warning,
+        _ => Level::Note,
     };
-    let mut log = crate::sarif::Log::new("privaudit", env!("CARGO_PKG_VERSION"));
-    for c in &report.controls {
-        log.add_rule(crate::sarif::Rule {
-            id: format!("{}/{}", c.pack, c.id),
-            name: c.id.clone(),
-            short_description: c.title.clone(),
-            full_description: c.why.clone(),
-            help: c.how.join("\n"),
-            level: level(c.priority).to_owned(),
-        });
-    }
-    for c in report.controls.iter().filter(|c| c.failing || c.status == "fail") {
-        let rule = format!("{}/{}", c.pack, c.id);
-        let lvl = if c.failing { level(c.priority) } else { "note" };
+    let rule_id = |c: &ControlResult| format!("{}/{}", c.pack, c.id);
+    let rules: Vec<ReportingDescriptor> = report
+        .controls
+        .iter()
+        .map(|c| ReportingDescriptor {
+            id: rule_id(c),
+            name: Some(c.id.clone()),
+            short_description: Some(MultiformatMessageString::text(c.title.clone())),
+            full_description: Some(MultiformatMessageString::text(c.why.clone())),
+            help: Some(MultiformatMessageString::text(c.how.join("\n"))),
+            help_uri: None,
+            default_configuration: Some(ReportingConfiguration {
+                level: level(c.priority),
+            }),
+            properties: None,
+        })
+        .collect();
+    let mut results = Vec::new();
+    for (index, c) in report.controls.iter().enumerate() {
+        let failed = c.status == "fail" || (c.failing && c.status == "not_reviewed");
+        if !failed {
+            continue;
+        }
+        let lvl = if c.failing {
+            level(c.priority)
+        } else {
+            Level::Note
+        };
+        let mut push = |message: String, location: Option<Location>, fingerprint: Option<&str>| {
+            results.push(SarifResult {
+                rule_id: rule_id(c),
+                rule_index: Some(index),
+                level: lvl,
+                message: Message::text(message),
+                locations: location.into_iter().collect(),
+                partial_fingerprints: fingerprint
+                    .map(|f| {
+                        [("privaudit/v1".to_owned(), f.to_owned())]
+                            .into_iter()
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                properties: None,
+            });
+        };
         if c.findings.is_empty() {
             let message = match &c.detail {
                 Some(d) => format!("{}: {d}", c.title),
                 None => format!("{} ({})", c.title, c.status),
             };
-            log.add_result(crate::sarif::ResultEntry {
-                rule_id: rule,
-                level: lvl.to_owned(),
-                message,
-                location: None,
-                fingerprint: None,
-            });
+            push(message, None, None);
         } else {
             for f in &c.findings {
-                log.add_result(crate::sarif::ResultEntry {
-                    rule_id: rule.clone(),
-                    level: lvl.to_owned(),
-                    message: format!("{}: {} {}", c.title, f.kind, f.masked),
-                    location: Some((f.path.clone(), f.line, f.column)),
-                    fingerprint: Some(f.fingerprint.clone()),
-                });
+                let location = Location {
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation {
+                            uri: path_to_uri(&f.path),
+                            uri_base_id: None,
+                        },
+                        region: Some(Region {
+                            start_line: f.line,
+                            start_column: Some(f.column_utf16),
+                            end_line: None,
+                            end_column: None,
+                        }),
+                    },
+                };
+                push(
+                    format!("{}: {} {}", c.title, f.kind, f.masked),
+                    Some(location),
+                    Some(&f.fingerprint),
+                );
             }
         }
     }
-    Ok(log.to_json()?)
+    let log = Log::new(vec![Run {
+        tool: Tool {
+            driver: Driver {
+                name: "privaudit".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+                semantic_version: Some(env!("CARGO_PKG_VERSION").into()),
+                information_uri: None,
+                rules,
+            },
+        },
+        results,
+        column_kind: None,
+        properties: None,
+    }]);
+    Ok(format!("{}\n", serde_json::to_string_pretty(&log)?))
 }

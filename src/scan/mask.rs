@@ -104,7 +104,10 @@ mod tests {
             mask(Kind::BankCard, &secret("4222222222222")),
             "422222***2222"
         );
-        assert_eq!(mask(Kind::Email, &secret("zhang.san@qq.com")), "z***@qq.com");
+        assert_eq!(
+            mask(Kind::Email, &secret("zhang.san@qq.com")),
+            "z***@qq.com"
+        );
     }
 
     #[test]

@@ -310,7 +310,11 @@ impl Matcher {
             digits == b"86" || digits == b"0086"
         };
         if has_prefix && self.kinds.contains(Kind::CnMobile) {
-            let start = if c.plus { first.start.saturating_sub(1) } else { first.start };
+            let start = if c.plus {
+                first.start.saturating_sub(1)
+            } else {
+                first.start
+            };
             // +86 13812345678 / +86-138-1234-5678 (the separator after the prefix may
             // differ from the one inside the number).
             for layout in [&[11][..], &[3, 4, 4]] {
@@ -436,7 +440,11 @@ impl Matcher {
                 && let Some(national) = digits.get(prefix.len()..)
                 && self.validate(Kind::CnMobile, national)
             {
-                let start = if i == 0 && c.plus { g.start.saturating_sub(1) } else { g.start };
+                let start = if i == 0 && c.plus {
+                    g.start.saturating_sub(1)
+                } else {
+                    g.start
+                };
                 return Some(hit(Kind::CnMobile, start, national));
             }
         }
@@ -463,7 +471,9 @@ impl Matcher {
         let mut start = at;
         while start > 0
             && at - start <= 64
-            && buf.get(start - 1).is_some_and(|&b| validate::is_local_char(b))
+            && buf
+                .get(start - 1)
+                .is_some_and(|&b| validate::is_local_char(b))
         {
             start -= 1;
         }
@@ -647,7 +657,10 @@ mod tests {
         assert!(kinds("11010519491231002X1").is_empty());
         assert!(kinds("a11010519491231002X").is_empty());
         assert!(kinds("11010519491231002Xa").is_empty());
-        assert!(kinds("11010519491231002X@qq.com").len() == 1, "the e-mail only");
+        assert!(
+            kinds("11010519491231002X@qq.com").len() == 1,
+            "the e-mail only"
+        );
         assert!(kinds("0.11010519491231002X").is_empty());
     }
 
@@ -726,7 +739,10 @@ mod tests {
         assert!(kinds("4111111111111112").is_empty(), "Luhn");
         assert!(kinds("0000000000000000").is_empty(), "no issuer");
         assert!(kinds("0000 0000 0000 0000").is_empty());
-        assert!(kinds("41111111111111111").is_empty(), "17 digits is no Visa");
+        assert!(
+            kinds("41111111111111111").is_empty(),
+            "17 digits is no Visa"
+        );
     }
 
     #[test]

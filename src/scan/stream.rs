@@ -51,7 +51,10 @@ pub(crate) struct FileHit {
 pub(crate) enum FileOutcome {
     /// A NUL byte in the first 8 KiB: not text, not scanned.
     Binary,
-    Text { bytes: u64, hits: Vec<FileHit> },
+    Text {
+        bytes: u64,
+        hits: Vec<FileHit>,
+    },
 }
 
 /// Where the line containing the cursor starts.
@@ -148,12 +151,19 @@ fn allowed_kinds(buf: &[u8], at: usize) -> KindSet {
         i += 1;
     }
     let start = i;
-    while i - start < 128 && buf.get(i).is_some_and(|&b| b.is_ascii_lowercase() || b == b'_' || b == b',') {
+    while i - start < 128
+        && buf
+            .get(i)
+            .is_some_and(|&b| b.is_ascii_lowercase() || b == b'_' || b == b',')
+    {
         i += 1;
     }
     let mut set = KindSet::none();
     for name in buf.get(start..i).unwrap_or_default().split(|&b| b == b',') {
-        if let Some(kind) = std::str::from_utf8(name).ok().and_then(|n| n.parse::<Kind>().ok()) {
+        if let Some(kind) = std::str::from_utf8(name)
+            .ok()
+            .and_then(|n| n.parse::<Kind>().ok())
+        {
             set.insert(kind);
         }
     }
@@ -169,8 +179,16 @@ pub(crate) struct Stream {
 
 impl Default for Stream {
     fn default() -> Stream {
+        Stream::with_capacity(BUFFER)
+    }
+}
+
+impl Stream {
+    /// A stream with a buffer of `capacity` bytes (tests use small ones to exercise long
+    /// lines cheaply); at least enough for the overlap and context of a cut.
+    fn with_capacity(capacity: usize) -> Stream {
         Stream {
-            buf: vec![0; BUFFER],
+            buf: vec![0; capacity.max(2 * (OVERLAP + CONTEXT))],
             scratch: Scratch::default(),
             finder: memmem::Finder::new(ALLOW_MARKER),
         }
@@ -188,7 +206,11 @@ enum Cut {
 
 impl Stream {
     /// Scans everything `reader` yields.
-    pub(crate) fn scan(&mut self, matcher: &Matcher, mut reader: impl Read) -> io::Result<FileOutcome> {
+    pub(crate) fn scan(
+        &mut self,
+        matcher: &Matcher,
+        mut reader: impl Read,
+    ) -> io::Result<FileOutcome> {
         let mut len = 0usize;
         let mut base = 0u64;
         let mut floor = 0usize;
@@ -249,6 +271,11 @@ impl Stream {
                 if at >= cut {
                     break;
                 }
+                // `privaudit:allowed` or `privaudit:allow-list` is prose, not the marker.
+                let next = view.get(at + ALLOW_MARKER.len()).copied().unwrap_or(b' ');
+                if next.is_ascii_alphanumeric() || next == b'_' || next == b'-' {
+                    continue;
+                }
                 let (line, _, _) = marker_cursor.locate(view, base, at);
                 allows.push((line, allowed_kinds(view, at)));
             }
@@ -295,5 +322,184 @@ impl Stream {
             bytes: base + len as u64,
             hits,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn matcher() -> Matcher {
+        Matcher::new(
+            KindSet::all(),
+            NaiveDate::from_ymd_opt(2026, 3, 10).expect("date"),
+        )
+    }
+
+    /// A reader that hands out at most `chunk` bytes per call, to exercise refills.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        chunk: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.chunk.min(out.len()).min(self.data.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn scan_with(stream: &mut Stream, data: &[u8], chunk: usize) -> Vec<FileHit> {
+        match stream
+            .scan(&matcher(), Trickle { data, chunk })
+            .expect("reads")
+        {
+            FileOutcome::Text { bytes, hits } => {
+                assert_eq!(bytes, data.len() as u64);
+                hits
+            }
+            FileOutcome::Binary => panic!("unexpectedly binary"),
+        }
+    }
+
+    fn scan(data: &str) -> Vec<(u64, u64, u64, Kind)> {
+        scan_with(&mut Stream::default(), data.as_bytes(), usize::MAX)
+            .into_iter()
+            .map(|h| (h.line, h.column, h.column_utf16, h.kind))
+            .collect()
+    }
+
+    #[test]
+    fn lines_and_columns_are_one_based() {
+        assert_eq!(
+            scan("first\nsecond 13812345678\n\nzhang@qq.com"),
+            vec![(2, 8, 8, Kind::CnMobile), (4, 1, 1, Kind::Email)]
+        );
+        assert_eq!(scan("13812345678"), vec![(1, 1, 1, Kind::CnMobile)]);
+        assert_eq!(scan("\r\n13812345678\r\n"), vec![(2, 1, 1, Kind::CnMobile)]);
+    }
+
+    #[test]
+    fn byte_and_utf16_columns_differ_after_non_ascii() {
+        // "手机：" is 9 bytes and 3 UTF-16 units; "😀" is 4 bytes and 2 units.
+        assert_eq!(scan("手机：13812345678"), vec![(1, 10, 4, Kind::CnMobile)]);
+        assert_eq!(scan("😀 13812345678"), vec![(1, 6, 4, Kind::CnMobile)]);
+    }
+
+    #[test]
+    fn binary_files_are_skipped() {
+        let mut data = b"13812345678\n".to_vec();
+        data.push(0);
+        let outcome = Stream::default()
+            .scan(&matcher(), &data[..])
+            .expect("reads");
+        assert!(matches!(outcome, FileOutcome::Binary));
+        // A NUL after the first 8 KiB does not make a file binary.
+        let mut late = vec![b'a'; 9000];
+        late.push(0);
+        late.extend_from_slice(b"\n13812345678\n");
+        assert_eq!(
+            scan_with(&mut Stream::default(), &late, usize::MAX).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn allow_markers() {
+        let text = "13812345678 # privaudit:allow\n\
+                    13812345678 zhang@qq.com // privaudit:allow email\n\
+                    13812345678 zhang@qq.com // privaudit:allow cn_mobile,email\n\
+                    13812345678 // privaudit:allow because it is a test fixture\n\
+                    13812345678 // privaudit:allow bank_card\n\
+                    13812345678 // privaudit:allowed is prose, not the marker\n";
+        assert_eq!(
+            scan(text),
+            vec![
+                (2, 1, 1, Kind::CnMobile),
+                (5, 1, 1, Kind::CnMobile),
+                (6, 1, 1, Kind::CnMobile)
+            ]
+        );
+    }
+
+    /// Plants `value` at every offset across several buffer cuts of a very long line
+    /// (a tiny buffer makes cuts frequent) and checks it is found exactly once, at the
+    /// right column, whatever the read sizes.
+    #[test]
+    fn long_lines_find_each_value_once_across_cuts() {
+        let values = [
+            ("13812345678", Kind::CnMobile),
+            ("110105 19491231 002X", Kind::CnId),
+            (
+                "zhang.san.long.local.part@mail.example-corp.com.cn",
+                Kind::Email,
+            ),
+            ("+86 138 1234 5678", Kind::CnMobile),
+        ];
+        let capacity = 2 * (OVERLAP + CONTEXT);
+        for (value, kind) in values {
+            for offset in (0..2 * capacity).step_by(7) {
+                let mut line = "a ".repeat(offset / 2);
+                if offset % 2 == 1 {
+                    line.push('b');
+                }
+                line.push(' ');
+                let column = line.len() as u64 + 1;
+                line.push_str(value);
+                line.push(' ');
+                line.push_str(&"c ".repeat(capacity));
+                line.push_str(" privaudit:allow-not-a-marker-for-this\nnext 13912345678\n");
+                for chunk in [usize::MAX, 1000, 61] {
+                    let hits =
+                        scan_with(&mut Stream::with_capacity(capacity), line.as_bytes(), chunk);
+                    let got: Vec<_> = hits.iter().map(|h| (h.line, h.column, h.kind)).collect();
+                    assert_eq!(
+                        got,
+                        vec![(1, column, kind), (2, 6, Kind::CnMobile)],
+                        "{value} at {offset}, reads of {chunk}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_allow_marker_after_a_cut_still_applies_to_its_line() {
+        let capacity = 2 * (OVERLAP + CONTEXT);
+        let line = format!(
+            "13812345678 {} privaudit:allow\n13912345678\n",
+            "x ".repeat(3 * capacity)
+        );
+        let hits = scan_with(
+            &mut Stream::with_capacity(capacity),
+            line.as_bytes(),
+            usize::MAX,
+        );
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].line, 2);
+    }
+
+    #[test]
+    fn utf16_columns_survive_cuts() {
+        let capacity = 2 * (OVERLAP + CONTEXT);
+        let prefix = "手".repeat(capacity); // 3 bytes, 1 UTF-16 unit each
+        let line = format!("{prefix} 13812345678\n");
+        let hits = scan_with(&mut Stream::with_capacity(capacity), line.as_bytes(), 100);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].column, 3 * capacity as u64 + 2);
+        assert_eq!(hits[0].column_utf16, capacity as u64 + 2);
+    }
+
+    #[test]
+    fn digit_runs_longer_than_the_buffer_are_not_findings() {
+        let capacity = 2 * (OVERLAP + CONTEXT);
+        let digits = "1".repeat(5 * capacity);
+        let data = format!("{digits} 13812345678\n{digits}\n");
+        let hits = scan_with(&mut Stream::with_capacity(capacity), data.as_bytes(), 333);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].column, 5 * capacity as u64 + 2);
     }
 }

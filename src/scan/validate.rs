@@ -15,8 +15,8 @@ const CN_ID_CHECK: &[u8; 11] = b"10X98765432";
 /// Province-level codes of GB/T 2260 (the first two digits of a resident ID number).
 /// A random 18-digit run rarely starts with one of these, which cuts false positives.
 const CN_PROVINCES: [u8; 34] = [
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51,
-    52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
 ];
 
 /// The earliest birth date accepted in a resident ID number.
@@ -30,7 +30,7 @@ fn digit(b: u8) -> Option<u32> {
 fn number(bytes: &[u8]) -> Option<u32> {
     bytes
         .iter()
-        .try_fold(0u32, |acc, &b| Some(acc.checked_mul(10)?.checked_add(digit(b)?)?))
+        .try_fold(0u32, |acc, &b| acc.checked_mul(10)?.checked_add(digit(b)?))
 }
 
 /// The GB 11643 check character for the first 17 digits of `id`, or `None` when one of
@@ -108,7 +108,7 @@ pub fn luhn(digits: &[u8]) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A card network that issues numbers from a known IIN (issuer identification number)
@@ -162,7 +162,8 @@ pub fn card_network(digits: &[u8]) -> Option<Network> {
     if prefix(4).is_some_and(|p| MAESTRO.contains(&p)) {
         return Some(Network::Maestro);
     }
-    if len >= 16 && (in_range(4, 9558, 9558) || in_range(5, 95599, 95599) || in_range(4, 6013, 6013))
+    if len >= 16
+        && (in_range(4, 9558, 9558) || in_range(5, 95599, 95599) || in_range(4, 6013, 6013))
     {
         return Some(Network::ChinaDomestic);
     }
@@ -178,14 +179,14 @@ pub fn bank_card(digits: &[u8]) -> bool {
 /// a match ending in one of these is a file name, not a mailbox. Real TLDs that double as
 /// extensions (`.rs`, `.py`, `.sh`, `.md`) are *not* listed: they are valid mail domains.
 const FILE_EXTENSION_TLDS: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp", "ico", "tif", "tiff", "heic",
-    "pdf", "css", "scss", "sass", "less", "js", "mjs", "cjs", "jsx", "ts", "tsx", "vue", "json",
-    "html", "htm", "xml", "txt", "yaml", "yml", "toml", "lock", "ini", "cfg", "conf", "log",
-    "csv", "tsv", "tar", "tgz", "gz", "bz2", "xz", "zst", "zip", "rar", "7z", "jar", "war",
-    "map", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "m4a", "wav", "ogg", "webm",
-    "mov", "avi", "mkv", "flac", "exe", "dll", "dylib", "bin", "obj", "class", "pyc", "java",
-    "kt", "kts", "swift", "cpp", "hpp", "cc", "hh", "cxx", "go", "rb", "php", "pl", "lua",
-    "dart", "scala", "bak", "tmp", "swp", "orig", "patch", "diff", "wasm", "svelte",
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp", "ico", "tif", "tiff", "heic", "pdf",
+    "css", "scss", "sass", "less", "js", "mjs", "cjs", "jsx", "ts", "tsx", "vue", "json", "html",
+    "htm", "xml", "txt", "yaml", "yml", "toml", "lock", "ini", "cfg", "conf", "log", "csv", "tsv",
+    "tar", "tgz", "gz", "bz2", "xz", "zst", "zip", "rar", "7z", "jar", "war", "map", "woff",
+    "woff2", "ttf", "otf", "eot", "mp3", "mp4", "m4a", "wav", "ogg", "webm", "mov", "avi", "mkv",
+    "flac", "exe", "dll", "dylib", "bin", "obj", "class", "pyc", "java", "kt", "kts", "swift",
+    "cpp", "hpp", "cc", "hh", "cxx", "go", "rb", "php", "pl", "lua", "dart", "scala", "bak", "tmp",
+    "swp", "orig", "patch", "diff", "wasm", "svelte",
 ];
 
 /// Reserved documentation and special-use names (RFC 2606, RFC 6761, `.local` of mDNS):
@@ -243,9 +244,12 @@ pub fn email_domain(domain: &[u8]) -> bool {
     if FILE_EXTENSION_TLDS.contains(&tld) || RESERVED_TLDS.contains(&tld) {
         return false;
     }
-    !RESERVED_DOMAINS
-        .iter()
-        .any(|r| lower == *r || lower.strip_suffix(r).is_some_and(|rest| rest.ends_with('.')))
+    !RESERVED_DOMAINS.iter().any(|r| {
+        lower == *r
+            || lower
+                .strip_suffix(r)
+                .is_some_and(|rest| rest.ends_with('.'))
+    })
 }
 
 /// Whether `local` is a plausible local part: 1–64 characters from [`is_local_char`],
@@ -321,8 +325,14 @@ mod tests {
     fn cn_id_leap_days() {
         assert!(id_ok(&make_id("11010520000229123")), "2000 is a leap year");
         assert!(id_ok(&make_id("11010520240229123")), "2024 is a leap year");
-        assert!(!id_ok(&make_id("11010519000229123")), "1900 is not a leap year");
-        assert!(!id_ok(&make_id("11010520230229123")), "2023 is not a leap year");
+        assert!(
+            !id_ok(&make_id("11010519000229123")),
+            "1900 is not a leap year"
+        );
+        assert!(
+            !id_ok(&make_id("11010520230229123")),
+            "2023 is not a leap year"
+        );
         assert!(!id_ok(&make_id("11010520230230123")));
         assert!(!id_ok(&make_id("11010520231301123")), "month 13");
         assert!(!id_ok(&make_id("11010520231200123")), "day 0");
@@ -341,9 +351,14 @@ mod tests {
     #[test]
     fn cn_id_province_codes() {
         for p in [11, 15, 21, 23, 31, 37, 41, 46, 50, 54, 61, 65, 71, 81, 82] {
-            assert!(id_ok(&make_id(&format!("{p}010519800101123"))), "province {p}");
+            assert!(
+                id_ok(&make_id(&format!("{p}010519800101123"))),
+                "province {p}"
+            );
         }
-        for p in [0, 10, 16, 20, 24, 30, 38, 40, 47, 49, 55, 60, 66, 70, 72, 80, 83, 90, 99] {
+        for p in [
+            0, 10, 16, 20, 24, 30, 38, 40, 47, 49, 55, 60, 66, 70, 72, 80, 83, 90, 99,
+        ] {
             assert!(
                 !id_ok(&make_id(&format!("{p:02}010519800101123"))),
                 "province {p}"
@@ -366,7 +381,10 @@ mod tests {
         assert!(cn_mobile(b"13812345678"));
         assert!(cn_mobile(b"19912345678"));
         assert!(cn_mobile(b"15012345678"));
-        assert!(!cn_mobile(b"12812345678"), "12x is not allocated to mobiles");
+        assert!(
+            !cn_mobile(b"12812345678"),
+            "12x is not allocated to mobiles"
+        );
         assert!(!cn_mobile(b"10086123456"));
         assert!(!cn_mobile(b"23812345678"));
         assert!(!cn_mobile(b"1381234567"));
@@ -432,21 +450,54 @@ mod tests {
         assert!(bank_card(b"6011111111111117"), "Discover");
         assert!(bank_card(b"3530111333300000"), "JCB");
         assert!(bank_card(b"30569309025904"), "Diners, 14 digits");
-        assert!(bank_card(with_luhn("622202123456789012").as_bytes()), "UnionPay 19");
-        assert!(bank_card(with_luhn("621700123456789").as_bytes()), "UnionPay 16");
-        assert!(bank_card(with_luhn("817100123456789").as_bytes()), "UnionPay 81");
-        assert!(bank_card(with_luhn("955880123456789012").as_bytes()), "ICBC 9558");
+        assert!(
+            bank_card(with_luhn("622202123456789012").as_bytes()),
+            "UnionPay 19"
+        );
+        assert!(
+            bank_card(with_luhn("621700123456789").as_bytes()),
+            "UnionPay 16"
+        );
+        assert!(
+            bank_card(with_luhn("817100123456789").as_bytes()),
+            "UnionPay 81"
+        );
+        assert!(
+            bank_card(with_luhn("955880123456789012").as_bytes()),
+            "ICBC 9558"
+        );
 
         assert!(!bank_card(b"0000000000000000"), "Luhn-valid but no issuer");
         assert!(!bank_card(b"0000000000000"));
-        assert!(!bank_card(with_luhn("123456789012345").as_bytes()), "1x is no network");
-        assert!(!bank_card(with_luhn("720000000000000").as_bytes()), "72 is no network");
-        assert!(!bank_card(with_luhn("272100000000000").as_bytes()), "past 2720");
-        assert!(!bank_card(with_luhn("222000000000000").as_bytes()), "below 2221");
-        assert!(!bank_card(with_luhn("3782822463100").as_bytes()), "Amex is 15 long");
-        assert!(!bank_card(with_luhn("41111111111111").as_bytes()), "Visa is not 15 long");
+        assert!(
+            !bank_card(with_luhn("123456789012345").as_bytes()),
+            "1x is no network"
+        );
+        assert!(
+            !bank_card(with_luhn("720000000000000").as_bytes()),
+            "72 is no network"
+        );
+        assert!(
+            !bank_card(with_luhn("272100000000000").as_bytes()),
+            "past 2720"
+        );
+        assert!(
+            !bank_card(with_luhn("222000000000000").as_bytes()),
+            "below 2221"
+        );
+        assert!(
+            !bank_card(with_luhn("3782822463100").as_bytes()),
+            "Amex is 15 long"
+        );
+        assert!(
+            !bank_card(with_luhn("41111111111111").as_bytes()),
+            "Visa is not 15 long"
+        );
         assert!(!bank_card(b"4111111111111112"), "Luhn fails");
-        assert!(!bank_card(with_luhn("41111111111111111111").as_bytes()), "20 digits");
+        assert!(
+            !bank_card(with_luhn("41111111111111111111").as_bytes()),
+            "20 digits"
+        );
         assert!(!bank_card(with_luhn("41111111111").as_bytes()), "12 digits");
         // A ms timestamp (starts with 1) and a date-based order number (20…) are no cards.
         assert!(!bank_card(with_luhn("174157440000").as_bytes()));
@@ -462,7 +513,11 @@ mod tests {
         assert_eq!(card_network(b"3000000000000000"), Some(Network::Diners));
         assert_eq!(card_network(b"3060000000000000"), None, "306 is not Diners");
         assert_eq!(card_network(b"5018000000000000"), Some(Network::Maestro));
-        assert_eq!(card_network(b"6000000000000000"), None, "bare 6 is too broad");
+        assert_eq!(
+            card_network(b"6000000000000000"),
+            None,
+            "bare 6 is too broad"
+        );
         assert_eq!(card_network(b"3527000000000000"), None, "just below JCB");
         assert_eq!(card_network(b"3590000000000000"), None, "just above JCB");
     }

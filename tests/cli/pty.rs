@@ -55,7 +55,7 @@ fn answer_on_screen(
     match q.kind {
         QuestionType::YesNo => {
             // Alternate yes and no: both keys are exercised.
-            let yes = round % 2 == 0;
+            let yes = round.is_multiple_of(2);
             session.send(if yes { "y" } else { "n" }).unwrap();
             Answer::Bool(yes)
         }
