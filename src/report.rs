@@ -241,7 +241,11 @@ pub fn build(
                 due_display: e
                     .due
                     .map(|d| due_display(d, item.due.is_some_and(|o| o.is_sub_day()))),
-                group: e.group.as_str(),
+                group: if e.status == Status::Done {
+                    "done"
+                } else {
+                    e.group.as_str()
+                },
                 why: item.why.get(lang).to_owned(),
                 how: item.how.iter().map(|h| h.get(lang).to_owned()).collect(),
                 refs: e
@@ -306,12 +310,13 @@ pub fn build(
     }
 
     let groups = if pack.kind == PackKind::Response {
-        DueGroup::ALL
+        // Open steps by when they are due; ticked-off steps together at the end.
+        let mut groups: Vec<GroupDoc> = DueGroup::ALL
             .iter()
             .filter_map(|g| {
                 let members: Vec<ItemDoc> = items
                     .iter()
-                    .filter(|(_, group, _)| group == g)
+                    .filter(|(_, group, status)| group == g && *status != Status::Done)
                     .map(|(d, _, _)| d.clone())
                     .collect();
                 (!members.is_empty()).then(|| GroupDoc {
@@ -320,7 +325,20 @@ pub fn build(
                     items: members,
                 })
             })
-            .collect()
+            .collect();
+        let done: Vec<ItemDoc> = items
+            .iter()
+            .filter(|(_, _, status)| *status == Status::Done)
+            .map(|(d, _, _)| d.clone())
+            .collect();
+        if !done.is_empty() {
+            groups.push(GroupDoc {
+                id: "done".to_owned(),
+                title: status_title(Status::Done, lang).to_owned(),
+                items: done,
+            });
+        }
+        groups
     } else {
         let mut statuses: Vec<Status> = items.iter().map(|(_, _, s)| *s).collect();
         statuses.dedup();
@@ -415,6 +433,7 @@ pub fn build(
 fn labels(lang: Lang) -> serde_json::Value {
     let pairs: &[(&str, &str, &str)] = &[
         ("colon", ": ", "："),
+        ("period", ".", "。"),
         ("generated_at", "Generated at", "生成时间"),
         ("anchor_date", "Counting from", "起算日期"),
         ("language", "Language", "语言"),

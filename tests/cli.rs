@@ -1,7 +1,10 @@
 //! The one integration-test binary: each module drives the real `privaudit` binary.
 mod cli {
+    pub mod audit;
+    pub mod check;
     pub mod cmd;
     pub mod evidence;
+    pub mod followup;
     pub mod pty;
     pub mod respond;
     pub mod scan;

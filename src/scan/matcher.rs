@@ -99,6 +99,15 @@ fn swar_at(w: u64) -> u64 {
     !(t | y) & HI
 }
 
+/// The number of ASCII digits at the start of `buf[pos..]`.
+#[inline]
+fn digit_run(buf: &[u8], pos: usize) -> usize {
+    let rest = buf.get(pos..).unwrap_or_default();
+    rest.iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(rest.len())
+}
+
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -237,17 +246,34 @@ impl Matcher {
         scratch: &mut Scratch,
         on_hit: &mut dyn FnMut(Hit),
     ) -> usize {
-        let groups = &mut scratch.groups;
-        groups.clear();
+        // Most digit runs (times, counters, ids) are short and alone: find the end of the
+        // chain and its digit count first, and only record groups when it could hold a
+        // candidate. The shortest candidate (a mobile number) has 11 digits.
         let mut pos = p;
         let mut total = 0usize;
         loop {
-            let start = pos;
-            while buf.get(pos).is_some_and(u8::is_ascii_digit) {
-                pos += 1;
+            let run = digit_run(buf, pos);
+            total += run;
+            pos += run;
+            match buf.get(pos) {
+                Some(b'X' | b'x') => {
+                    pos += 1;
+                    break;
+                }
+                Some(b' ' | b'-') if buf.get(pos + 1).is_some_and(u8::is_ascii_digit) => pos += 1,
+                _ => break,
             }
-            let digits_end = pos;
-            total += digits_end - start;
+        }
+        if total < 11 {
+            return pos;
+        }
+        let groups = &mut scratch.groups;
+        groups.clear();
+        let mut pos = p;
+        loop {
+            let start = pos;
+            let digits_end = pos + digit_run(buf, pos);
+            pos = digits_end;
             let x = matches!(buf.get(pos), Some(b'X' | b'x'));
             if x {
                 pos += 1;
@@ -271,19 +297,16 @@ impl Matcher {
                 break;
             }
         }
-        // The shortest candidate (a mobile number) has 11 digits.
-        if total >= 11 {
-            let (left_ok, plus) = Self::left_edge(buf, p, edges);
-            let right_ok = Self::right_edge(buf, pos, edges);
-            let chain = Chain {
-                buf,
-                groups,
-                left_ok,
-                plus,
-                right_ok,
-            };
-            self.evaluate(&chain, on_hit);
-        }
+        let (left_ok, plus) = Self::left_edge(buf, p, edges);
+        let right_ok = Self::right_edge(buf, pos, edges);
+        let chain = Chain {
+            buf,
+            groups,
+            left_ok,
+            plus,
+            right_ok,
+        };
+        self.evaluate(&chain, on_hit);
         pos
     }
 

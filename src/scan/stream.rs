@@ -74,6 +74,9 @@ struct LineCursor {
     pos: usize,
     line: u64,
     start: LineStart,
+    /// A buffer position on the current line and its UTF-16 units from the line start,
+    /// so several matches on one long line do not each recount from the line start.
+    utf16_memo: Option<(usize, u64)>,
 }
 
 impl LineCursor {
@@ -91,6 +94,7 @@ impl LineCursor {
             if let Some(last) = memchr::memrchr(b'\n', span) {
                 self.start = LineStart::InBuffer(self.pos + last + 1);
             }
+            self.utf16_memo = None;
         }
         self.pos = pos;
     }
@@ -103,7 +107,12 @@ impl LineCursor {
             LineStart::Before { abs, utf16 } => (abs, utf16, 0),
         };
         let abs = base + pos as u64;
-        let utf16 = utf16_before + utf16_units(buf.get(from..pos).unwrap_or_default());
+        let (from, counted) = match self.utf16_memo {
+            Some((memo_pos, units)) if memo_pos <= pos => (memo_pos, units),
+            _ => (from, utf16_before),
+        };
+        let utf16 = counted + utf16_units(buf.get(from..pos).unwrap_or_default());
+        self.utf16_memo = Some((pos, utf16));
         (self.line, abs - line_abs + 1, utf16 + 1)
     }
 
@@ -126,6 +135,7 @@ impl LineCursor {
             pos: self.pos.saturating_sub(shift),
             line: self.line,
             start,
+            utf16_memo: None,
         }
     }
 }
@@ -222,6 +232,7 @@ impl Stream {
             pos: 0,
             line: 1,
             start: LineStart::InBuffer(0),
+            utf16_memo: None,
         };
         let mut hits: Vec<FileHit> = Vec::new();
         let mut allows: Vec<(u64, KindSet)> = Vec::new();
