@@ -93,6 +93,9 @@ impl Code {
     }
 }
 
+/// Source lines longer than this are shown as a window around the column.
+const SNIPPET_WIDTH: usize = 100;
+
 /// One problem, located.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -158,13 +161,25 @@ impl fmt::Display for Diagnostic {
         if let Some(src) = &self.source_line {
             let gutter = self.line.to_string();
             let pad = " ".repeat(gutter.len());
-            // Columns count characters; the caret goes under the character.
-            let caret_pad: String = src
-                .chars()
-                .take(self.column.saturating_sub(1) as usize)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
+            // Columns count characters. A very long line is cut to a window around the
+            // column so the caret stays on screen.
+            let chars: Vec<char> = src.chars().collect();
+            let col = (self.column.saturating_sub(1) as usize).min(chars.len());
+            let (start, end) = if chars.len() > SNIPPET_WIDTH {
+                let start = col.saturating_sub(SNIPPET_WIDTH / 2);
+                (start, (start + SNIPPET_WIDTH).min(chars.len()))
+            } else {
+                (0, chars.len())
+            };
+            let lead = if start > 0 { "…" } else { "" };
+            let tail = if end < chars.len() { "…" } else { "" };
+            let shown: String = chars[start..end].iter().collect();
+            let caret_pad: String = std::iter::once(lead)
+                .filter(|l| !l.is_empty())
+                .map(|_| ' ')
+                .chain(chars[start..col].iter().map(|&c| if c == '\t' { '\t' } else { ' ' }))
                 .collect();
-            write!(f, "\n {pad} |\n {gutter} | {src}\n {pad} | {caret_pad}^")?;
+            write!(f, "\n {pad} |\n {gutter} | {lead}{shown}{tail}\n {pad} | {caret_pad}^")?;
         }
         Ok(())
     }
@@ -222,5 +237,18 @@ mod tests {
             d.to_string(),
             "error[E004]: unknown question `x`\n  --> p.yaml:2:9\n   |\n 2 | when: {answer: x}\n   |         ^"
         );
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(300), "b".repeat(300));
+        let d = Diagnostic::new(Code::Syntax, "bad", "p.yaml", 1, 301).with_source(&line);
+        let text = d.to_string();
+        let shown = text.lines().nth(3).unwrap();
+        let caret = text.lines().nth(4).unwrap();
+        assert!(shown.chars().count() < 120, "{shown}");
+        // The caret sits under the X.
+        let x = shown.chars().position(|c| c == 'X').unwrap();
+        assert_eq!(caret.chars().position(|c| c == '^'), Some(x));
     }
 }
