@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::i18n::Lang;
 use crate::pack::model::{DefaultValue, Pack, Question, QuestionType};
 
 /// One answer. Single choices and free text are both strings; the question's type says
@@ -48,9 +49,163 @@ pub enum AttestStatus {
 /// Answers by question id (or, for policy packs, by attested control id).
 pub type Answers = BTreeMap<String, Answer>;
 
+/// Why a value does not fit a question, in words for either language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueError {
+    NotYesNo(Found),
+    UnknownOption {
+        question: String,
+        found: String,
+        expected: Vec<String>,
+    },
+    NotOptionId(Found),
+    NotList(Found),
+    NotText(Found),
+    BadDate(String),
+    FutureDate {
+        input: String,
+        today: NaiveDate,
+    },
+    TooFarBack(String),
+    NotDate(Found),
+    NotNumber(Found),
+    BadAttestation(Found),
+    AttestationKey(String),
+    AttestationDate {
+        key: String,
+        found: Found,
+    },
+    AttestationStatusMissing,
+}
+
+/// A value as found in a file, for messages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    Null,
+    Bool(bool),
+    Number(String),
+    Text(String),
+    List,
+    Mapping,
+}
+
+impl Found {
+    pub fn of(v: &serde_json::Value) -> Found {
+        match v {
+            serde_json::Value::Null => Found::Null,
+            serde_json::Value::Bool(b) => Found::Bool(*b),
+            serde_json::Value::Number(n) => Found::Number(n.to_string()),
+            serde_json::Value::String(s) => Found::Text(s.clone()),
+            serde_json::Value::Array(_) => Found::List,
+            serde_json::Value::Object(_) => Found::Mapping,
+        }
+    }
+
+    fn describe(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Found::Null, Lang::En) => "nothing (null)".into(),
+            (Found::Null, Lang::Zh) => "空值".into(),
+            (Found::Bool(b), _) => format!("`{b}`"),
+            (Found::Number(n), Lang::En) => format!("the number {n}"),
+            (Found::Number(n), Lang::Zh) => format!("数字 {n}"),
+            (Found::Text(t), _) => format!("`{t}`"),
+            (Found::List, Lang::En) => "a list".into(),
+            (Found::List, Lang::Zh) => "一个列表".into(),
+            (Found::Mapping, Lang::En) => "a mapping".into(),
+            (Found::Mapping, Lang::Zh) => "一个映射".into(),
+        }
+    }
+}
+
+impl ValueError {
+    /// Unknown option ids get their own diagnostic code.
+    pub fn is_unknown_option(&self) -> bool {
+        matches!(self, ValueError::UnknownOption { .. })
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        use ValueError as E;
+        let zh = lang == Lang::Zh;
+        match self {
+            E::NotYesNo(f) if zh => format!("应为 yes 或 no，实际为 {}", f.describe(lang)),
+            E::NotYesNo(f) => format!("expected yes or no, found {}", f.describe(lang)),
+            E::UnknownOption {
+                question,
+                found,
+                expected,
+            } if zh => format!(
+                "问题 `{question}` 没有选项 `{found}`（可选：{}）",
+                expected.join(", ")
+            ),
+            E::UnknownOption {
+                question,
+                found,
+                expected,
+            } => format!(
+                "unknown option `{found}` for question `{question}` (expected one of: {})",
+                expected.join(", ")
+            ),
+            E::NotOptionId(f) if zh => format!("应为一个选项 id，实际为 {}", f.describe(lang)),
+            E::NotOptionId(f) => format!("expected one option id, found {}", f.describe(lang)),
+            E::NotList(f) if zh => format!("应为选项 id 列表，实际为 {}", f.describe(lang)),
+            E::NotList(f) => format!("expected a list of option ids, found {}", f.describe(lang)),
+            E::NotText(f) if zh => format!("应为文本，实际为 {}", f.describe(lang)),
+            E::NotText(f) => format!("expected text, found {}", f.describe(lang)),
+            E::BadDate(input) if zh => format!(
+                "请输入日期，例如 2026-03-08、today、yesterday 或 3 days ago，实际为 `{input}`"
+            ),
+            E::BadDate(input) => format!(
+                "expected a date as YYYY-MM-DD, `today`, `yesterday` or `N days ago`, found `{input}`"
+            ),
+            E::FutureDate { input, today } if zh => format!("`{input}` 晚于今天（今天是 {today}）"),
+            E::FutureDate { input, today } => {
+                format!("`{input}` is in the future (today is {today})")
+            }
+            E::TooFarBack(input) if zh => format!("`{input}` 太久远了"),
+            E::TooFarBack(input) => format!("`{input}` is too far back"),
+            E::NotDate(f) if zh => {
+                format!("应为 YYYY-MM-DD 格式的日期，实际为 {}", f.describe(lang))
+            }
+            E::NotDate(f) => format!("expected a date YYYY-MM-DD, found {}", f.describe(lang)),
+            E::NotNumber(f) if zh => format!("应为数字，实际为 {}", f.describe(lang)),
+            E::NotNumber(f) => format!("expected a number, found {}", f.describe(lang)),
+            E::BadAttestation(f) if zh => {
+                format!("应为 yes、no 或 n/a，实际为 {}", f.describe(lang))
+            }
+            E::BadAttestation(f) => format!("expected yes, no or n/a, found {}", f.describe(lang)),
+            E::AttestationKey(k) if zh => {
+                format!("认证中有未知的键 `{k}`（可用：status、note、reviewed_on、expires）")
+            }
+            E::AttestationKey(k) => format!(
+                "unknown key `{k}` in an attestation (expected status, note, reviewed_on, expires)"
+            ),
+            E::AttestationDate { key, found } if zh => {
+                format!(
+                    "`{key}` 应为 YYYY-MM-DD 格式的日期，实际为 {}",
+                    found.describe(lang)
+                )
+            }
+            E::AttestationDate { key, found } => {
+                format!(
+                    "`{key}` must be a date YYYY-MM-DD, found {}",
+                    found.describe(lang)
+                )
+            }
+            E::AttestationStatusMissing if zh => "认证需要 `status: yes|no|n/a`".to_owned(),
+            E::AttestationStatusMissing => "an attestation needs `status: yes|no|n/a`".to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for ValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
 /// Parses a date the way a person types it: `YYYY-MM-DD`, `today`, `yesterday`, `N days ago`
 /// (also in Chinese: 今天, 昨天, N天前).
-pub fn parse_human_date(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+pub fn parse_human_date(input: &str, today: NaiveDate) -> Result<NaiveDate, ValueError> {
     let s = input.trim().to_lowercase();
     let days_back = match s.as_str() {
         "today" | "今天" => Some(0),
@@ -65,13 +220,10 @@ pub fn parse_human_date(input: &str, today: NaiveDate) -> Result<NaiveDate, Stri
     if let Some(n) = days_back {
         return today
             .checked_sub_days(chrono::Days::new(n))
-            .ok_or_else(|| format!("`{input}` is too far back"));
+            .ok_or_else(|| ValueError::TooFarBack(input.to_owned()));
     }
-    NaiveDate::parse_from_str(s.as_str(), "%Y-%m-%d").map_err(|_| {
-        format!(
-            "expected a date as YYYY-MM-DD, `today`, `yesterday` or `N days ago`, found `{input}`"
-        )
-    })
+    NaiveDate::parse_from_str(s.as_str(), "%Y-%m-%d")
+        .map_err(|_| ValueError::BadDate(input.to_owned()))
 }
 
 /// Checks a raw value (from YAML/JSON) against a question and turns it into an [`Answer`].
@@ -80,20 +232,18 @@ pub fn coerce(
     question: &Question,
     value: &serde_json::Value,
     today: NaiveDate,
-) -> Result<Answer, String> {
+) -> Result<Answer, ValueError> {
     use serde_json::Value as V;
-    let kind = question.kind.as_str();
+    let found = || Found::of(value);
     match question.kind {
         QuestionType::YesNo => match value {
             V::Bool(b) => Ok(Answer::Bool(*b)),
             V::String(s) => match s.to_lowercase().as_str() {
                 "yes" | "true" | "y" => Ok(Answer::Bool(true)),
                 "no" | "false" | "n" => Ok(Answer::Bool(false)),
-                _ => Err(format!(
-                    "expected yes or no for a {kind} question, found `{s}`"
-                )),
+                _ => Err(ValueError::NotYesNo(found())),
             },
-            other => Err(format!("expected yes or no, found {}", describe(other))),
+            _ => Err(ValueError::NotYesNo(found())),
         },
         QuestionType::Single => match value {
             V::String(s) => {
@@ -103,26 +253,18 @@ pub fn coerce(
                     Err(unknown_option(question, s))
                 }
             }
-            other => Err(format!("expected one option id, found {}", describe(other))),
+            _ => Err(ValueError::NotOptionId(found())),
         },
         QuestionType::Multi => {
             let list: Vec<&V> = match value {
                 V::Array(items) => items.iter().collect(),
                 V::String(_) => vec![value],
-                other => {
-                    return Err(format!(
-                        "expected a list of option ids, found {}",
-                        describe(other)
-                    ));
-                }
+                _ => return Err(ValueError::NotList(found())),
             };
             let mut chosen: Vec<String> = Vec::new();
             for v in list {
                 let V::String(s) = v else {
-                    return Err(format!(
-                        "expected option ids in the list, found {}",
-                        describe(v)
-                    ));
+                    return Err(ValueError::NotOptionId(Found::of(v)));
                 };
                 if question.option(s).is_none() {
                     return Err(unknown_option(question, s));
@@ -139,45 +281,45 @@ pub fn coerce(
             V::String(s) => Ok(Answer::Text(s.clone())),
             V::Number(n) => Ok(Answer::Text(n.to_string())),
             V::Bool(b) => Ok(Answer::Text(b.to_string())),
-            other => Err(format!("expected text, found {}", describe(other))),
+            _ => Err(ValueError::NotText(found())),
         },
         QuestionType::Date => match value {
             V::String(s) => {
                 let date = parse_human_date(s, today)?;
                 if date > today {
-                    Err(format!("`{s}` is in the future (today is {today})"))
+                    Err(ValueError::FutureDate {
+                        input: s.clone(),
+                        today,
+                    })
                 } else {
                     Ok(Answer::Date(date))
                 }
             }
-            other => Err(format!(
-                "expected a date YYYY-MM-DD, found {}",
-                describe(other)
-            )),
+            _ => Err(ValueError::NotDate(found())),
         },
         QuestionType::Number => match value {
             V::Number(n) => n
                 .as_f64()
                 .filter(|f| f.is_finite())
                 .map(Answer::Number)
-                .ok_or_else(|| "expected a finite number".to_owned()),
+                .ok_or_else(|| ValueError::NotNumber(found())),
             V::String(s) => s
                 .trim()
                 .parse::<f64>()
                 .ok()
                 .filter(|f| f.is_finite())
                 .map(Answer::Number)
-                .ok_or_else(|| format!("expected a number, found `{s}`")),
-            other => Err(format!("expected a number, found {}", describe(other))),
+                .ok_or_else(|| ValueError::NotNumber(found())),
+            _ => Err(ValueError::NotNumber(found())),
         },
     }
 }
 
 /// Parses an attestation of a policy control: `yes`/`no`/`n/a` (or true/false), or a
 /// mapping `{status, note, reviewed_on, expires}`.
-pub fn coerce_attestation(value: &serde_json::Value) -> Result<Answer, String> {
+pub fn coerce_attestation(value: &serde_json::Value) -> Result<Answer, ValueError> {
     use serde_json::Value as V;
-    let status = |v: &V| -> Result<AttestStatus, String> {
+    let status = |v: &V| -> Result<AttestStatus, ValueError> {
         match v {
             V::Bool(true) => Ok(AttestStatus::Yes),
             V::Bool(false) => Ok(AttestStatus::No),
@@ -185,12 +327,9 @@ pub fn coerce_attestation(value: &serde_json::Value) -> Result<Answer, String> {
                 "yes" | "true" => Ok(AttestStatus::Yes),
                 "no" | "false" => Ok(AttestStatus::No),
                 "n/a" | "na" | "not_applicable" => Ok(AttestStatus::NotApplicable),
-                _ => Err(format!("expected yes, no or n/a, found `{s}`")),
+                _ => Err(ValueError::BadAttestation(Found::of(v))),
             },
-            other => Err(format!(
-                "expected yes, no or n/a, found {}",
-                describe(other)
-            )),
+            other => Err(ValueError::BadAttestation(Found::of(other))),
         }
     };
     match value {
@@ -219,8 +358,9 @@ pub fn coerce_attestation(value: &serde_json::Value) -> Result<Answer, String> {
                         let d = v
                             .as_str()
                             .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-                            .ok_or_else(|| {
-                                format!("`{key}` must be a date YYYY-MM-DD, found {}", describe(v))
+                            .ok_or_else(|| ValueError::AttestationDate {
+                                key: key.clone(),
+                                found: Found::of(v),
                             })?;
                         if key == "reviewed_on" {
                             att.reviewed_on = Some(d);
@@ -228,15 +368,11 @@ pub fn coerce_attestation(value: &serde_json::Value) -> Result<Answer, String> {
                             att.expires = Some(d);
                         }
                     }
-                    other => {
-                        return Err(format!(
-                            "unknown key `{other}` in an attestation (expected status, note, reviewed_on, expires)"
-                        ));
-                    }
+                    other => return Err(ValueError::AttestationKey(other.to_owned())),
                 }
             }
             if !has_status {
-                return Err("an attestation needs `status: yes|no|n/a`".to_owned());
+                return Err(ValueError::AttestationStatusMissing);
             }
             Ok(Answer::Attest(att))
         }
@@ -249,23 +385,11 @@ pub fn coerce_attestation(value: &serde_json::Value) -> Result<Answer, String> {
     }
 }
 
-fn unknown_option(question: &Question, found: &str) -> String {
-    let ids: Vec<&str> = question.options.iter().map(|o| o.id.as_str()).collect();
-    format!(
-        "unknown option `{found}` for question `{}` (expected one of: {})",
-        question.id,
-        ids.join(", ")
-    )
-}
-
-fn describe(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => "nothing (null)".into(),
-        serde_json::Value::Bool(b) => format!("`{b}`"),
-        serde_json::Value::Number(n) => format!("the number {n}"),
-        serde_json::Value::String(s) => format!("`{s}`"),
-        serde_json::Value::Array(_) => "a list".into(),
-        serde_json::Value::Object(_) => "a mapping".into(),
+fn unknown_option(question: &Question, found: &str) -> ValueError {
+    ValueError::UnknownOption {
+        question: question.id.clone(),
+        found: found.to_owned(),
+        expected: question.options.iter().map(|o| o.id.clone()).collect(),
     }
 }
 
@@ -307,6 +431,7 @@ pub fn parse_answers_file(
     source: &str,
     packs: &[&Pack],
     today: NaiveDate,
+    lang: Lang,
 ) -> Result<Answers, Diagnostics> {
     if source.trim().is_empty() {
         return Ok(Answers::new());
@@ -331,11 +456,11 @@ pub fn parse_answers_file(
         }) {
             coerce_attestation(&value.value)
         } else {
-            problems.push(at(
-                Code::UnknownQuestion,
-                format!("unknown question id `{}` in the answers file", key.value),
-                &key.referenced,
-            ));
+            let msg = match lang {
+                Lang::En => format!("unknown question id `{}` in the answers file", key.value),
+                Lang::Zh => format!("回答文件中有未知的问题 id `{}`", key.value),
+            };
+            problems.push(at(Code::UnknownQuestion, msg, &key.referenced));
             continue;
         };
         match result {
@@ -343,14 +468,14 @@ pub fn parse_answers_file(
                 answers.insert(key.value, answer);
             }
             Err(msg) => {
-                let code = if msg.starts_with("unknown option") {
+                let code = if msg.is_unknown_option() {
                     Code::UnknownOption
                 } else {
                     Code::TypeMismatch
                 };
                 problems.push(at(
                     code,
-                    format!("`{}`: {msg}", key.value),
+                    format!("`{}`: {}", key.value, msg.message(lang)),
                     &value.referenced,
                 ));
             }
@@ -381,19 +506,19 @@ mod tests {
         assert_eq!(parse_human_date("today", today()), Ok(today()));
         assert_eq!(
             parse_human_date("Yesterday", today()),
-            NaiveDate::from_ymd_opt(2026, 3, 9).ok_or(String::new())
+            Ok(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap())
         );
         assert_eq!(
             parse_human_date("10 days ago", today()),
-            NaiveDate::from_ymd_opt(2026, 2, 28).ok_or(String::new())
+            Ok(NaiveDate::from_ymd_opt(2026, 2, 28).unwrap())
         );
         assert_eq!(
             parse_human_date("3天前", today()),
-            NaiveDate::from_ymd_opt(2026, 3, 7).ok_or(String::new())
+            Ok(NaiveDate::from_ymd_opt(2026, 3, 7).unwrap())
         );
         assert_eq!(
             parse_human_date("2024-02-29", today()),
-            NaiveDate::from_ymd_opt(2024, 2, 29).ok_or(String::new())
+            Ok(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())
         );
         assert!(parse_human_date("2023-02-29", today()).is_err());
         assert!(parse_human_date("next week", today()).is_err());
@@ -431,5 +556,24 @@ mod tests {
                 .is_err()
         );
         assert!(coerce_attestation(&serde_json::json!("maybe")).is_err());
+    }
+
+    #[test]
+    fn value_errors_read_well_in_both_languages() {
+        let e = ValueError::FutureDate {
+            input: "2026-03-11".into(),
+            today: today(),
+        };
+        assert_eq!(
+            e.message(Lang::En),
+            "`2026-03-11` is in the future (today is 2026-03-10)"
+        );
+        assert_eq!(
+            e.message(Lang::Zh),
+            "`2026-03-11` 晚于今天（今天是 2026-03-10）"
+        );
+        let e = ValueError::NotYesNo(Found::of(&serde_json::json!([1])));
+        assert_eq!(e.message(Lang::En), "expected yes or no, found a list");
+        assert_eq!(e.message(Lang::Zh), "应为 yes 或 no，实际为 一个列表");
     }
 }

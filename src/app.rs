@@ -150,7 +150,8 @@ pub fn read_answers(
             )
         )
     })?;
-    crate::answers::parse_answers_file(&file, &source, packs, today).map_err(|d| anyhow::anyhow!(d))
+    crate::answers::parse_answers_file(&file, &source, packs, today, lang)
+        .map_err(|d| anyhow::anyhow!(d))
 }
 
 /// Writes a rendered report to `--out` (atomically, 0600) or stdout.

@@ -177,9 +177,16 @@ impl fmt::Display for Diagnostic {
             let caret_pad: String = std::iter::once(lead)
                 .filter(|l| !l.is_empty())
                 .map(|_| ' ')
-                .chain(chars[start..col].iter().map(|&c| if c == '\t' { '\t' } else { ' ' }))
+                .chain(
+                    chars[start..col]
+                        .iter()
+                        .map(|&c| if c == '\t' { '\t' } else { ' ' }),
+                )
                 .collect();
-            write!(f, "\n {pad} |\n {gutter} | {lead}{shown}{tail}\n {pad} | {caret_pad}^")?;
+            write!(
+                f,
+                "\n {pad} |\n {gutter} | {lead}{shown}{tail}\n {pad} | {caret_pad}^"
+            )?;
         }
         Ok(())
     }

@@ -267,7 +267,13 @@ mod fuzz {
         for _ in 0..600 {
             let bytes = mutate(&mut rng, seed.as_bytes());
             let text = String::from_utf8_lossy(&bytes);
-            let _ = crate::answers::parse_answers_file("a.yaml", &text, &refs, today);
+            let _ = crate::answers::parse_answers_file(
+                "a.yaml",
+                &text,
+                &refs,
+                today,
+                crate::i18n::Lang::En,
+            );
         }
     }
 
@@ -284,7 +290,14 @@ mod fuzz {
         let refs: Vec<&model::Pack> = packs.iter().collect();
         let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
         let started = std::time::Instant::now();
-        let err = crate::answers::parse_answers_file("bomb.yaml", &bomb, &refs, today).unwrap_err();
+        let err = crate::answers::parse_answers_file(
+            "bomb.yaml",
+            &bomb,
+            &refs,
+            today,
+            crate::i18n::Lang::En,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("bomb.yaml"), "{err}");
         // Generous bound: the point is that it does not expand 387 million nodes.
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
@@ -294,7 +307,14 @@ mod fuzz {
             "[".repeat(10_000),
             "]".repeat(10_000)
         );
-        let err = crate::answers::parse_answers_file("deep.yaml", &deep, &refs, today).unwrap_err();
+        let err = crate::answers::parse_answers_file(
+            "deep.yaml",
+            &deep,
+            &refs,
+            today,
+            crate::i18n::Lang::En,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("deep.yaml:1:"), "{err}");
 
         let junk: Vec<u8> = (0u8..=255).cycle().take(4096).collect();

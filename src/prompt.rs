@@ -65,7 +65,8 @@ impl Prompter for ScriptedPrompter {
         let q = ask.question;
         self.asked.push(q.id.clone());
         match self.answers.get(&q.id) {
-            Some(v) => answers::coerce(q, v, ask.today).map_err(PromptError::Script),
+            Some(v) => answers::coerce(q, v, ask.today)
+                .map_err(|e| PromptError::Script(e.message(ask.lang))),
             None => ask.default.clone().ok_or_else(|| {
                 PromptError::Script(format!("the script has no answer for `{}`", q.id))
             }),
@@ -236,12 +237,12 @@ impl Prompter for TerminalPrompter {
                         }
                         answers::coerce(&question, &serde_json::Value::String(s.clone()), today)
                             .map(|_| ())
-                            .map_err(|e| localize_input_error(&e, kind, lang))
+                            .map_err(|e| e.message(lang))
                     })
                     .interact_text_on(&self.term)
                     .map_err(map_err)?;
                 answers::coerce(q, &serde_json::Value::String(text), today)
-                    .map_err(PromptError::Script)
+                    .map_err(|e| PromptError::Script(e.message(lang)))
             }
         }
     }
@@ -256,17 +257,5 @@ impl Prompter for TerminalPrompter {
             .default(true)
             .interact_on(&self.term)
             .map_err(map_err)
-    }
-}
-
-fn localize_input_error(e: &str, kind: QuestionType, lang: Lang) -> String {
-    match (lang, kind) {
-        (Lang::En, _) => e.to_owned(),
-        (Lang::Zh, QuestionType::Date) if e.contains("future") => "日期不能晚于今天".to_owned(),
-        (Lang::Zh, QuestionType::Date) => {
-            "请输入日期，例如 2026-03-08、今天、昨天或 3天前".to_owned()
-        }
-        (Lang::Zh, QuestionType::Number) => "请输入数字".to_owned(),
-        (Lang::Zh, _) => e.to_owned(),
     }
 }

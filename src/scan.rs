@@ -486,3 +486,125 @@ pub fn run(
         ExitStatus::Failure
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, 10).expect("date")
+    }
+
+    #[test]
+    fn kind_names_round_trip() {
+        for kind in Kind::ALL {
+            assert_eq!(kind.name().parse::<Kind>(), Ok(kind));
+            assert_eq!(kind.to_string(), kind.name());
+            assert_eq!(
+                serde_json::to_string(&kind).expect("serialises"),
+                format!("\"{kind}\"")
+            );
+            let value = clap::ValueEnum::to_possible_value(&kind).expect("visible");
+            assert_eq!(value.get_name(), kind.name());
+        }
+        assert!("passport".parse::<Kind>().is_err());
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("2K"), Ok(2048));
+        assert_eq!(parse_size("10m"), Ok(10 << 20));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert!(parse_size("1T").is_err());
+        assert!(parse_size("").is_err());
+        assert!(parse_size("K").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
+    }
+
+    #[test]
+    fn errors_are_bilingual_and_keep_their_cause() {
+        let err = ScanError::Unreadable {
+            path: "a/b".into(),
+            source: io::Error::new(io::ErrorKind::PermissionDenied, "denied"),
+        };
+        assert_eq!(err.message(Lang::En), "cannot read a/b");
+        assert_eq!(err.message(Lang::Zh), "无法读取 a/b");
+        let chain = format!("{:#}", anyhow::Error::new(err.localized(Lang::Zh)));
+        assert_eq!(chain, "无法读取 a/b: denied");
+        let missing = ScanError::NotFound { path: "x".into() };
+        assert_eq!(missing.message(Lang::Zh), "x：文件或目录不存在");
+        let warning = ScanWarning {
+            path: Some("p".into()),
+            detail: "d".into(),
+        };
+        assert_eq!(warning.message(Lang::En), "warning: skipped p: d");
+        assert_eq!(warning.message(Lang::Zh), "警告：已跳过 p：d");
+    }
+
+    fn args(paths: &[&Path], format: Format) -> ScanArgs {
+        ScanArgs {
+            paths: paths.iter().map(|p| p.to_path_buf()).collect(),
+            format,
+            kinds: vec![],
+            baseline: None,
+            write_baseline: None,
+            threads: 1,
+            max_filesize: None,
+        }
+    }
+
+    fn run_to_strings(args: &ScanArgs, lang: Lang) -> (anyhow::Result<ExitStatus>, String, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let status = run(args, today(), lang, false, false, &mut out, &mut err);
+        (
+            status,
+            String::from_utf8(out).expect("utf-8"),
+            String::from_utf8(err).expect("utf-8"),
+        )
+    }
+
+    #[test]
+    fn run_reports_masked_findings_and_sets_the_exit_status() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("a.txt"), "tel 13812345678\n").expect("write");
+        std::fs::write(dir.path().join("b.txt"), "nothing here\n").expect("write");
+        let (status, out, err) = run_to_strings(&args(&[dir.path()], Format::Text), Lang::En);
+        assert_eq!(status.expect("runs"), ExitStatus::Failure);
+        assert!(
+            out.ends_with(":1:5: cn_mobile 138****5678\n1 finding in 1 of 2 files\n"),
+            "{out}"
+        );
+        assert!(!out.contains("13812345678"));
+        assert_eq!(err, "");
+
+        let clean = dir.path().join("b.txt");
+        let (status, out, _) = run_to_strings(&args(&[&clean], Format::Jsonl), Lang::Zh);
+        assert_eq!(status.expect("runs"), ExitStatus::Success);
+        assert_eq!(out, "");
+    }
+
+    #[test]
+    fn coloured_text_only_when_asked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("a.txt"), "13812345678\n").expect("write");
+        let a = args(&[dir.path()], Format::Text);
+        let (mut plain, mut coloured, mut err) = (Vec::new(), Vec::new(), Vec::new());
+        run(&a, today(), Lang::En, false, false, &mut plain, &mut err).expect("runs");
+        run(&a, today(), Lang::En, true, false, &mut coloured, &mut err).expect("runs");
+        assert!(!plain.contains(&0x1b));
+        assert!(coloured.contains(&0x1b));
+    }
+
+    #[test]
+    fn run_rejects_a_missing_path_in_the_users_language() {
+        let (status, out, _) = run_to_strings(
+            &args(&[Path::new("/no/such/privaudit-path")], Format::Text),
+            Lang::Zh,
+        );
+        let err = status.expect_err("missing path is an error");
+        assert_eq!(err.to_string(), "/no/such/privaudit-path：文件或目录不存在");
+        assert!(err.downcast_ref::<LocalizedScanError>().is_some());
+        assert_eq!(out, "");
+    }
+}

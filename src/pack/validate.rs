@@ -588,7 +588,7 @@ fn default_value(cx: &mut Ctx, q: &Question, d: &Sp<serde_json::Value>) -> Optio
     match answers::coerce(q, &d.value, NaiveDate::MAX) {
         Ok(a) => Some(DefaultValue::Value(a)),
         Err(e) => {
-            let code = if e.starts_with("unknown option") {
+            let code = if e.is_unknown_option() {
                 Code::UnknownOption
             } else {
                 Code::TypeMismatch
@@ -744,7 +744,7 @@ fn condition(cx: &mut Ctx, scope: &Scope, c: &Sp<RawCondition>) -> Option<Condit
             match answers::coerce(q, &v.value, NaiveDate::MAX) {
                 Ok(value) => Some(Condition::Is { question, value }),
                 Err(e) => {
-                    let code = if e.starts_with("unknown option") {
+                    let code = if e.is_unknown_option() {
                         Code::UnknownOption
                     } else {
                         Code::TypeMismatch
