@@ -7,6 +7,7 @@ mod cli {
     pub mod followup;
     pub mod pty;
     pub mod respond;
+    pub mod rules;
     pub mod scan;
     pub mod support;
 }
