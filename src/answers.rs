@@ -475,7 +475,12 @@ pub fn parse_answers_file(
                 };
                 problems.push(at(
                     code,
-                    format!("`{}`: {}", key.value, msg.message(lang)),
+                    format!(
+                        "`{}`{}{}",
+                        key.value,
+                        lang.pick(": ", "："),
+                        msg.message(lang)
+                    ),
                     &value.referenced,
                 ));
             }

@@ -102,6 +102,7 @@ pub fn run(
         out,
         err,
     };
+    crate::i18n::set_display_lang(cx.lang);
     match cli.command {
         Command::Rules(cmd) => rules::run(&mut cx, cmd),
         Command::Completions { shell } => {

@@ -1,7 +1,10 @@
 //! Diagnostics: problems found in packs and answers files, each with a stable code, the file,
-//! line and column, the id involved, and a source snippet when the source is at hand.
+//! line and column, the id involved, and a source snippet when the source is at hand. Messages
+//! carry both languages; `Display` renders them in [`crate::i18n::display_lang`].
 
 use std::fmt::{self, Write as _};
+
+use crate::i18n::{Lang, Text};
 
 /// Stable diagnostic codes, so docs and tests can name a problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -88,6 +91,38 @@ impl Code {
         }
     }
 
+    /// [`Code::description`] in Simplified Chinese.
+    pub fn description_zh(self) -> &'static str {
+        match self {
+            Code::Syntax => "不是有效的 YAML/JSON，或某个键、值的形式不对",
+            Code::BadId => "id 不符合 ^[a-z0-9]+([_-][a-z0-9]+)*$",
+            Code::DuplicateId => {
+                "两个问题、选项、条目、法律依据、联系渠道或文书模板使用了同一个 id"
+            }
+            Code::UnknownQuestion => "规则包中未定义的问题 id",
+            Code::UnknownOption => "问题中未定义的选项 id",
+            Code::TypeMismatch => "运算符或取值与问题的类型不符",
+            Code::BadCondition => "条件不是 all/any/not/answer+运算符 中的恰好一种",
+            Code::BadDue => "期限偏移量不符合 <数字><min|h|d|w|mo|y>",
+            Code::DanglingRef => "条目引用了不存在的法律依据、联系渠道或文书模板",
+            Code::MissingTranslation => "文本缺少英文或中文版本",
+            Code::BadOptions => "选择题缺少选项，或其他类型的问题带有选项",
+            Code::BadProbe => "探针格式错误，或在 policy 规则包之外使用了探针",
+            Code::BadTemplate => "文书模板无法编译",
+            Code::MissingField => "缺少此类规则包必需的字段，或该字段为空",
+            Code::BadDate => "日期格式错误或日期不存在",
+            Code::Unused => "没有任何条目使用的法律依据或联系渠道（警告）",
+        }
+    }
+
+    /// [`Code::description`] in the given language.
+    pub fn description_in(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.description(),
+            Lang::Zh => self.description_zh(),
+        }
+    }
+
     pub fn is_warning(self) -> bool {
         matches!(self, Code::Unused)
     }
@@ -100,7 +135,8 @@ const SNIPPET_WIDTH: usize = 100;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
-    pub message: String,
+    /// What is wrong, in both languages (a plain string fills both).
+    pub message: Text,
     pub file: String,
     /// 1-based; 0 when unknown.
     pub line: u64,
@@ -111,7 +147,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: Code, message: impl Into<String>, file: &str, line: u64, column: u64) -> Self {
+    pub fn new(code: Code, message: impl Into<Text>, file: &str, line: u64, column: u64) -> Self {
         Diagnostic {
             code,
             message: message.into(),
@@ -145,14 +181,24 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = if self.code.is_warning() {
-            "warning"
-        } else {
-            "error"
-        };
-        write!(f, "{level}[{}]: {}", self.code.as_str(), self.message)?;
+impl Diagnostic {
+    /// The diagnostic in one language: `error[E004]: …` or `错误[E004]：…`, the location and
+    /// the snippet.
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        let _ = self.write_in(&mut out, lang);
+        out
+    }
+
+    fn write_in(&self, f: &mut dyn fmt::Write, lang: Lang) -> fmt::Result {
+        let code = self.code.as_str();
+        let message = self.message.get(lang);
+        match (lang, self.code.is_warning()) {
+            (Lang::En, false) => write!(f, "error[{code}]: {message}")?,
+            (Lang::En, true) => write!(f, "warning[{code}]: {message}")?,
+            (Lang::Zh, false) => write!(f, "错误[{code}]：{message}")?,
+            (Lang::Zh, true) => write!(f, "警告[{code}]：{message}")?,
+        }
         if self.line > 0 {
             write!(f, "\n  --> {}:{}:{}", self.file, self.line, self.column)?;
         } else {
@@ -192,6 +238,12 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_in(f, crate::i18n::display_lang())
+    }
+}
+
 /// Several diagnostics reported together (a pack with many problems).
 #[derive(Debug, Clone)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
@@ -205,21 +257,32 @@ impl Diagnostics {
     }
 }
 
-impl fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostics {
+    /// Every diagnostic in one language, blank-line separated, with a count line when there
+    /// is more than one.
+    pub fn render(&self, lang: Lang) -> String {
         let mut out = String::new();
         for (i, d) in self.0.iter().enumerate() {
             if i > 0 {
                 out.push_str("\n\n");
             }
-            let _ = write!(out, "{d}");
+            let _ = d.write_in(&mut out, lang);
         }
         let errors = self.errors().count();
         let warnings = self.0.len() - errors;
         if self.0.len() > 1 {
-            let _ = write!(out, "\n\n{errors} error(s), {warnings} warning(s)");
+            let _ = match lang {
+                Lang::En => write!(out, "\n\n{errors} error(s), {warnings} warning(s)"),
+                Lang::Zh => write!(out, "\n\n共 {errors} 个错误，{warnings} 个警告"),
+            };
         }
-        f.write_str(&out)
+        out
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(crate::i18n::display_lang()))
     }
 }
 
@@ -257,5 +320,82 @@ mod tests {
         // The caret sits under the X.
         let x = shown.chars().position(|c| c == 'X').unwrap();
         assert_eq!(caret.chars().position(|c| c == '^'), Some(x));
+    }
+
+    fn two_problems() -> Diagnostics {
+        Diagnostics(vec![
+            Diagnostic::new(
+                Code::UnknownQuestion,
+                Text::new("unknown question `x`", "未知的问题 `x`"),
+                "p.yaml",
+                2,
+                9,
+            )
+            .with_source("a: 1\nwhen: {answer: x}\n"),
+            Diagnostic::new(
+                Code::Unused,
+                Text::new(
+                    "reference `r` is not used by any item",
+                    "法律依据 `r` 没有被任何条目使用",
+                ),
+                "p.yaml",
+                0,
+                0,
+            ),
+        ])
+    }
+
+    #[test]
+    fn chinese_rendering_localizes_level_and_summary() {
+        assert_eq!(
+            two_problems().render(Lang::Zh),
+            "错误[E004]：未知的问题 `x`\n  --> p.yaml:2:9\n   |\n 2 | when: {answer: x}\n   |         ^\n\n\
+             警告[W001]：法律依据 `r` 没有被任何条目使用\n  --> p.yaml\n\n\
+             共 1 个错误，1 个警告"
+        );
+    }
+
+    #[test]
+    fn english_rendering_is_unchanged() {
+        assert_eq!(
+            two_problems().render(Lang::En),
+            "error[E004]: unknown question `x`\n  --> p.yaml:2:9\n   |\n 2 | when: {answer: x}\n   |         ^\n\n\
+             warning[W001]: reference `r` is not used by any item\n  --> p.yaml\n\n\
+             1 error(s), 1 warning(s)"
+        );
+    }
+
+    #[test]
+    fn a_single_diagnostic_has_no_summary_line() {
+        let one = Diagnostics(vec![Diagnostic::new(Code::Syntax, "bad", "p.yaml", 0, 0)]);
+        assert_eq!(one.render(Lang::Zh), "错误[E001]：bad\n  --> p.yaml");
+        assert_eq!(one.render(Lang::En), "error[E001]: bad\n  --> p.yaml");
+    }
+
+    #[test]
+    fn every_code_has_a_chinese_description() {
+        let codes = [
+            Code::Syntax,
+            Code::BadId,
+            Code::DuplicateId,
+            Code::UnknownQuestion,
+            Code::UnknownOption,
+            Code::TypeMismatch,
+            Code::BadCondition,
+            Code::BadDue,
+            Code::DanglingRef,
+            Code::MissingTranslation,
+            Code::BadOptions,
+            Code::BadProbe,
+            Code::BadTemplate,
+            Code::MissingField,
+            Code::BadDate,
+            Code::Unused,
+        ];
+        for code in codes {
+            let zh = code.description_in(Lang::Zh);
+            assert!(!zh.is_empty() && zh != code.description(), "{code:?}");
+            assert_eq!(code.description_in(Lang::En), code.description());
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! Simplified Chinese.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// The language of the user-facing output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -67,6 +68,27 @@ impl std::str::FromStr for Lang {
     }
 }
 
+/// The language `Display` renders diagnostics in; set once per run by `app::run`.
+static DISPLAY_LANG: AtomicU8 = AtomicU8::new(0);
+
+/// Sets the language that language-independent `Display` output (diagnostics) uses for the
+/// rest of the process. English until set.
+pub fn set_display_lang(lang: Lang) {
+    let code = match lang {
+        Lang::En => 0,
+        Lang::Zh => 1,
+    };
+    DISPLAY_LANG.store(code, Ordering::Relaxed);
+}
+
+/// The language set by [`set_display_lang`] (English by default).
+pub fn display_lang() -> Lang {
+    match DISPLAY_LANG.load(Ordering::Relaxed) {
+        1 => Lang::Zh,
+        _ => Lang::En,
+    }
+}
+
 /// A text in both languages. Plain strings in packs (phone numbers, URLs) fill both.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Text {
@@ -96,6 +118,19 @@ impl Text {
             Lang::En => &self.en,
             Lang::Zh => &self.zh,
         }
+    }
+}
+
+/// A string that is already in the right language (or the same in both) fills both.
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text::neutral(s)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text::neutral(s)
     }
 }
 

@@ -37,18 +37,22 @@ fn main() -> ExitCode {
         Ok(status) => status,
         Err(e) if is_broken_pipe(&e) => ExitStatus::Success,
         Err(e) => {
+            let lang = privaudit::i18n::display_lang();
             let mut msg = String::new();
             for (i, cause) in e.chain().enumerate() {
                 if i > 0 {
-                    msg.push_str("\n  caused by: ");
+                    msg.push_str(lang.pick("\n  caused by: ", "\n  原因："));
                 }
                 msg.push_str(&cause.to_string());
             }
             // Diagnostics already start with their level; plain errors get one.
-            if msg.starts_with("error") || msg.starts_with("warning") {
+            let diagnostic = ["error", "warning", "错误", "警告"]
+                .iter()
+                .any(|level| msg.starts_with(level));
+            if diagnostic {
                 let _ = writeln!(err, "{msg}");
             } else {
-                let _ = writeln!(err, "error: {msg}");
+                let _ = writeln!(err, "{}{msg}", lang.pick("error: ", "错误："));
             }
             ExitStatus::Error
         }

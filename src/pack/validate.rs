@@ -13,7 +13,7 @@ use super::model::*;
 use super::raw::*;
 use crate::answers;
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use crate::offset::Offset;
 
 /// The naming rule for every id: lower case ASCII words joined by `-` or `_`.
@@ -25,6 +25,46 @@ pub fn id_pattern() -> &'static Regex {
 /// Scanner kinds a `scan` probe may name (stable names shared with `privaudit scan`).
 pub const SCAN_KINDS: [&str; 4] = ["cn_id", "cn_mobile", "bank_card", "email"];
 
+/// What an id names, in both languages, for messages.
+#[derive(Clone, Copy)]
+struct Noun<'a> {
+    en: &'a str,
+    zh: &'a str,
+}
+
+const PACK: Noun = Noun {
+    en: "pack",
+    zh: "规则包",
+};
+const QUESTION: Noun = Noun {
+    en: "question",
+    zh: "问题",
+};
+const OPTION: Noun = Noun {
+    en: "option",
+    zh: "选项",
+};
+const ITEM: Noun = Noun {
+    en: "item",
+    zh: "条目",
+};
+const TAG: Noun = Noun {
+    en: "tag",
+    zh: "标签",
+};
+const REFERENCE: Noun = Noun {
+    en: "reference",
+    zh: "法律依据",
+};
+const CONTACT: Noun = Noun {
+    en: "contact",
+    zh: "联系渠道",
+};
+const LETTER: Noun = Noun {
+    en: "letter",
+    zh: "文书模板",
+};
+
 struct Ctx<'a> {
     file: &'a str,
     source: &'a str,
@@ -32,20 +72,27 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn report(&mut self, code: Code, message: impl Into<String>, at: &Location) {
+    fn report(&mut self, code: Code, message: Text, at: &Location) {
         self.problems.push(
             Diagnostic::new(code, message, self.file, at.line(), at.column())
                 .with_source(self.source),
         );
     }
 
-    fn id(&mut self, what: &str, id: &Sp<String>) {
+    fn id(&mut self, what: Noun, id: &Sp<String>) {
         if !id_pattern().is_match(&id.value) {
+            let v = &id.value;
             self.report(
                 Code::BadId,
-                format!(
-                    "{what} id `{}` must be lower case letters and digits joined by `-` or `_` (^[a-z0-9]+([_-][a-z0-9]+)*$)",
-                    id.value
+                Text::new(
+                    format!(
+                        "{} id `{v}` must be lower case letters and digits joined by `-` or `_` (^[a-z0-9]+([_-][a-z0-9]+)*$)",
+                        what.en
+                    ),
+                    format!(
+                        "{} id `{v}` 只能由小写字母和数字组成，并用 `-` 或 `_` 连接（^[a-z0-9]+([_-][a-z0-9]+)*$）",
+                        what.zh
+                    ),
                 ),
                 &id.referenced,
             );
@@ -58,7 +105,10 @@ impl Ctx<'_> {
             if plain.trim().is_empty() {
                 self.report(
                     Code::MissingField,
-                    format!("`{field}` of `{owner}` is empty"),
+                    Text::new(
+                        format!("`{field}` of `{owner}` is empty"),
+                        format!("`{owner}` 的 `{field}` 为空"),
+                    ),
                     &text.referenced,
                 );
             }
@@ -70,7 +120,10 @@ impl Ctx<'_> {
                 Some(_) => {
                     self.report(
                         Code::MissingTranslation,
-                        format!("`{field}` of `{owner}` has an empty `{lang}` text"),
+                        Text::new(
+                            format!("`{field}` of `{owner}` has an empty `{lang}` text"),
+                            format!("`{owner}` 的 `{field}` 中 `{lang}` 文本为空"),
+                        ),
                         &text.referenced,
                     );
                     String::new()
@@ -78,7 +131,10 @@ impl Ctx<'_> {
                 None => {
                     self.report(
                         Code::MissingTranslation,
-                        format!("`{field}` of `{owner}` is missing its `{lang}` translation"),
+                        Text::new(
+                            format!("`{field}` of `{owner}` is missing its `{lang}` translation"),
+                            format!("`{owner}` 的 `{field}` 缺少 `{lang}` 译文"),
+                        ),
                         &text.referenced,
                     );
                     String::new()
@@ -95,14 +151,17 @@ impl Ctx<'_> {
     }
 
     /// Reports duplicates among `ids`, pointing at the second occurrence.
-    fn unique<'i>(&mut self, what: &str, ids: impl Iterator<Item = &'i Sp<String>>) {
+    fn unique<'i>(&mut self, what: Noun, ids: impl Iterator<Item = &'i Sp<String>>) {
         let mut seen: HashMap<&str, &Location> = HashMap::new();
         for id in ids {
             if let Some(first) = seen.get(id.value.as_str()) {
-                let msg = format!(
-                    "duplicate {what} id `{}` (first defined at line {})",
-                    id.value,
-                    first.line()
+                let (v, line) = (&id.value, first.line());
+                let msg = Text::new(
+                    format!(
+                        "duplicate {} id `{v}` (first defined at line {line})",
+                        what.en
+                    ),
+                    format!("{} id `{v}` 重复（首次定义于第 {line} 行）", what.zh),
                 );
                 self.report(Code::DuplicateId, msg, &id.referenced);
             } else {
@@ -135,12 +194,12 @@ pub fn validate(
         source,
         problems: Vec::new(),
     };
-    cx.id("pack", &raw.pack);
+    cx.id(PACK, &raw.pack);
     let pack_id = raw.pack.value.clone();
     if raw.version.value.trim().is_empty() {
         cx.report(
             Code::MissingField,
-            "`version` is empty",
+            Text::new("`version` is empty", "`version` 为空"),
             &raw.version.referenced,
         );
     }
@@ -154,17 +213,17 @@ pub fn validate(
         .iter()
         .chain(raw.letters.iter().flat_map(|l| l.questions.iter()))
         .map(|q| &q.id);
-    cx.unique("question", all_question_ids);
-    cx.unique("item", raw.items.iter().map(|i| &i.id));
-    cx.unique("reference", raw.references.iter().map(|r| &r.id));
-    cx.unique("contact", raw.contacts.iter().map(|c| &c.id));
-    cx.unique("letter", raw.letters.iter().map(|l| &l.id));
+    cx.unique(QUESTION, all_question_ids);
+    cx.unique(ITEM, raw.items.iter().map(|i| &i.id));
+    cx.unique(REFERENCE, raw.references.iter().map(|r| &r.id));
+    cx.unique(CONTACT, raw.contacts.iter().map(|c| &c.id));
+    cx.unique(LETTER, raw.letters.iter().map(|l| &l.id));
 
     let questions = validate_questions(&mut cx, &raw.questions, &[]);
     if raw.items.is_empty() {
         cx.report(
             Code::MissingField,
-            "a pack needs at least one item",
+            Text::new("a pack needs at least one item", "规则包至少需要一个条目"),
             &raw.pack.referenced,
         );
     }
@@ -173,7 +232,7 @@ pub fn validate(
         .references
         .iter()
         .map(|r| {
-            cx.id("reference", &r.id);
+            cx.id(REFERENCE, &r.id);
             Reference {
                 id: r.id.value.clone(),
                 jurisdiction: r.jurisdiction.value,
@@ -187,11 +246,15 @@ pub fn validate(
         .contacts
         .iter()
         .map(|c| {
-            cx.id("contact", &c.id);
+            cx.id(CONTACT, &c.id);
             if c.value.trim().is_empty() {
+                let id = &c.id.value;
                 cx.report(
                     Code::MissingField,
-                    format!("contact `{}` has an empty `value`", c.id.value),
+                    Text::new(
+                        format!("contact `{id}` has an empty `value`"),
+                        format!("联系渠道 `{id}` 的 `value` 为空"),
+                    ),
                     &c.id.referenced,
                 );
             }
@@ -209,18 +272,19 @@ pub fn validate(
         .letters
         .iter()
         .map(|l| {
-            cx.id("letter", &l.id);
+            cx.id(LETTER, &l.id);
             let mut letter_questions = validate_questions(&mut cx, &l.questions, &questions);
             // Letter questions are only asked for the letter; they never gate plan items.
             letter_questions.iter_mut().for_each(|q| q.when = None);
             let body = cx.text("body", &l.id.value, &l.body);
             for (lang, template) in [("en", &body.en), ("zh", &body.zh)] {
                 if let Err(e) = crate::letter::check_template(template) {
+                    let id = &l.id.value;
                     cx.report(
                         Code::BadTemplate,
-                        format!(
-                            "the `{lang}` body of letter `{}` does not compile: {e}",
-                            l.id.value
+                        Text::new(
+                            format!("the `{lang}` body of letter `{id}` does not compile: {e}"),
+                            format!("文书模板 `{id}` 的 `{lang}` 正文无法编译：{e}"),
                         ),
                         &l.body.referenced,
                     );
@@ -244,9 +308,9 @@ pub fn validate(
     let mut items = Vec::with_capacity(raw.items.len());
     for item in &raw.items {
         let id = item.id.value.clone();
-        cx.id("item", &item.id);
+        cx.id(ITEM, &item.id);
         for tag in &item.tags {
-            cx.id("tag", tag);
+            cx.id(TAG, tag);
         }
         let how: Vec<Text> = item
             .how
@@ -257,7 +321,10 @@ pub fn validate(
         if how.is_empty() {
             cx.report(
                 Code::MissingField,
-                format!("item `{id}` needs at least one `how` step"),
+                Text::new(
+                    format!("item `{id}` needs at least one `how` step"),
+                    format!("条目 `{id}` 至少需要一个 `how` 步骤"),
+                ),
                 &item.how.referenced,
             );
         }
@@ -269,7 +336,10 @@ pub fn validate(
                 Err(e) => {
                     cx.report(
                         Code::BadDue,
-                        format!("item `{id}`: bad `due`: {e}"),
+                        Text::new(
+                            format!("item `{id}`: bad `due`: {e}"),
+                            format!("条目 `{id}`：`due` 无效：{}", offset_error_zh(&d.value, &e)),
+                        ),
                         &d.referenced,
                     );
                     None
@@ -286,21 +356,27 @@ pub fn validate(
         match (kind, &item.pass) {
             (PackKind::Response, Some(p)) => cx.report(
                 Code::BadCondition,
-                format!("item `{id}`: `pass` is only for audit and policy packs; use `when` for a response step"),
+                Text::new(
+                    format!("item `{id}`: `pass` is only for audit and policy packs; use `when` for a response step"),
+                    format!("条目 `{id}`：`pass` 只用于 audit 和 policy 规则包；response 规则包的步骤请使用 `when`"),
+                ),
                 &p.referenced,
             ),
             (PackKind::Audit, None) => cx.report(
                 Code::MissingField,
-                format!("control `{id}` of an audit pack needs a `pass` condition"),
+                Text::new(
+                    format!("control `{id}` of an audit pack needs a `pass` condition"),
+                    format!("audit 规则包的控制项 `{id}` 需要 `pass` 条件"),
+                ),
                 &item.id.referenced,
             ),
             _ => {}
         }
-        let refs = resolve(&mut cx, "reference", &id, &item.refs, |r| {
+        let refs = resolve(&mut cx, REFERENCE, &id, &item.refs, |r| {
             references.iter().position(|x| x.id == r)
         });
         used_refs.extend(refs.iter().copied());
-        let item_contacts = resolve(&mut cx, "contact", &id, &item.contacts, |c| {
+        let item_contacts = resolve(&mut cx, CONTACT, &id, &item.contacts, |c| {
             contacts.iter().position(|x| x.id == c)
         });
         used_contacts.extend(item_contacts.iter().copied());
@@ -309,10 +385,7 @@ pub fn validate(
             if found.is_none() {
                 cx.report(
                     Code::DanglingRef,
-                    format!(
-                        "item `{id}` names letter `{}`, which the pack does not define",
-                        l.value
-                    ),
+                    dangling(&id, LETTER, &l.value),
                     &l.referenced,
                 );
             }
@@ -343,18 +416,14 @@ pub fn validate(
         if !used_refs.contains(&i) {
             cx.report(
                 Code::Unused,
-                format!("reference `{}` is not used by any item", r.id.value),
+                unused(REFERENCE, &r.id.value),
                 &r.id.referenced,
             );
         }
     }
     for (i, c) in raw.contacts.iter().enumerate() {
         if !used_contacts.contains(&i) {
-            cx.report(
-                Code::Unused,
-                format!("contact `{}` is not used by any item", c.id.value),
-                &c.id.referenced,
-            );
+            cx.report(Code::Unused, unused(CONTACT, &c.id.value), &c.id.referenced);
         }
     }
 
@@ -391,6 +460,52 @@ pub fn validate(
     ))
 }
 
+/// `item `x` names letter `y`, which the pack does not define`.
+fn dangling(item: &str, what: Noun, name: &str) -> Text {
+    Text::new(
+        format!(
+            "item `{item}` names {} `{name}`, which the pack does not define",
+            what.en
+        ),
+        format!("条目 `{item}` 引用的{} `{name}` 在规则包中未定义", what.zh),
+    )
+}
+
+/// `reference `x` is not used by any item` (a warning).
+fn unused(what: Noun, id: &str) -> Text {
+    Text::new(
+        format!("{} `{id}` is not used by any item", what.en),
+        format!("{} `{id}` 未被任何条目使用", what.zh),
+    )
+}
+
+/// Chinese for an [`Offset::parse`] error on `input` (`en` is the English one).
+fn offset_error_zh(input: &str, en: &str) -> String {
+    let input = input.trim();
+    if en.ends_with("is too large") {
+        format!("偏移量 `{input}` 过大")
+    } else {
+        format!(
+            "应为 <数字><单位>，单位为 min、h、d、w、mo 或 y（例如 2h、3d、1mo），实际为 `{input}`"
+        )
+    }
+}
+
+/// Chinese for a [`DateRef::parse`] error on `input`.
+fn date_error_zh(input: &str) -> String {
+    let input = input.trim();
+    match input.strip_suffix("ago").map(str::trim) {
+        Some(span) => {
+            let offset = match Offset::parse(span) {
+                Err(e) => offset_error_zh(span, &e),
+                Ok(_) => format!("无法解析 `{span}`"),
+            };
+            format!("{offset}（位于 `{input}`）")
+        }
+        None => format!("应为 YYYY-MM-DD 格式的日期或 `30d ago` 这样的时间跨度，实际为 `{input}`"),
+    }
+}
+
 fn special_question(
     cx: &mut Ctx,
     questions: &[Question],
@@ -400,24 +515,24 @@ fn special_question(
 ) -> Option<usize> {
     match questions.iter().position(|q| q.id == id.value) {
         None => {
+            let v = &id.value;
             cx.report(
                 Code::UnknownQuestion,
-                format!(
-                    "`{field}` names question `{}`, which the pack does not define",
-                    id.value
+                Text::new(
+                    format!("`{field}` names question `{v}`, which the pack does not define"),
+                    format!("`{field}` 指向的问题 `{v}` 在规则包中未定义"),
                 ),
                 &id.referenced,
             );
             None
         }
         Some(i) if questions[i].kind != want => {
+            let (v, want, is) = (&id.value, want.as_str(), questions[i].kind.as_str());
             cx.report(
                 Code::TypeMismatch,
-                format!(
-                    "`{field}` must name a {} question, but `{}` is {}",
-                    want.as_str(),
-                    id.value,
-                    questions[i].kind.as_str()
+                Text::new(
+                    format!("`{field}` must name a {want} question, but `{v}` is {is}"),
+                    format!("`{field}` 必须指向 {want} 类型的问题，但 `{v}` 是 {is} 类型"),
                 ),
                 &id.referenced,
             );
@@ -429,7 +544,7 @@ fn special_question(
 
 fn resolve(
     cx: &mut Ctx,
-    what: &str,
+    what: Noun,
     item: &str,
     names: &[Sp<String>],
     find: impl Fn(&str) -> Option<usize>,
@@ -441,10 +556,7 @@ fn resolve(
             Some(_) => {}
             None => cx.report(
                 Code::DanglingRef,
-                format!(
-                    "item `{item}` names {what} `{}`, which the pack does not define",
-                    name.value
-                ),
+                dangling(item, what, &name.value),
                 &name.referenced,
             ),
         }
@@ -454,11 +566,12 @@ fn resolve(
 
 fn probe(cx: &mut Ctx, kind: PackKind, item: &str, p: &Sp<RawProbe>) -> Option<Probe> {
     if kind != PackKind::Policy {
+        let kind = kind.as_str();
         cx.report(
             Code::BadProbe,
-            format!(
-                "item `{item}`: probes run only in policy packs (this pack is `{}`)",
-                kind.as_str()
+            Text::new(
+                format!("item `{item}`: probes run only in policy packs (this pack is `{kind}`)"),
+                format!("条目 `{item}`：探针只能用于 policy 规则包（本规则包为 `{kind}`）"),
             ),
             &p.referenced,
         );
@@ -470,11 +583,14 @@ fn probe(cx: &mut Ctx, kind: PackKind, item: &str, p: &Sp<RawProbe>) -> Option<P
             for k in &scan.kinds {
                 if !SCAN_KINDS.contains(&k.as_str()) {
                     ok = false;
+                    let known = SCAN_KINDS.join(", ");
                     cx.report(
                         Code::BadProbe,
-                        format!(
-                            "item `{item}`: unknown scan kind `{k}` (expected one of {})",
-                            SCAN_KINDS.join(", ")
+                        Text::new(
+                            format!(
+                                "item `{item}`: unknown scan kind `{k}` (expected one of {known})"
+                            ),
+                            format!("条目 `{item}`：未知的扫描类型 `{k}`（可选：{known}）"),
                         ),
                         &p.referenced,
                     );
@@ -491,7 +607,10 @@ fn probe(cx: &mut Ctx, kind: PackKind, item: &str, p: &Sp<RawProbe>) -> Option<P
             if globs.is_empty() {
                 cx.report(
                     Code::BadProbe,
-                    format!("item `{item}`: `file_exists` needs at least one glob"),
+                    Text::new(
+                        format!("item `{item}`: `file_exists` needs at least one glob"),
+                        format!("条目 `{item}`：`file_exists` 至少需要一个 glob 模式"),
+                    ),
                     &p.referenced,
                 );
                 return None;
@@ -502,7 +621,10 @@ fn probe(cx: &mut Ctx, kind: PackKind, item: &str, p: &Sp<RawProbe>) -> Option<P
                     ok = false;
                     cx.report(
                         Code::BadProbe,
-                        format!("item `{item}`: bad glob `{g}`: {e}"),
+                        Text::new(
+                            format!("item `{item}`: bad glob `{g}`: {e}"),
+                            format!("条目 `{item}`：glob 模式 `{g}` 无效：{e}"),
+                        ),
                         &p.referenced,
                     );
                 }
@@ -519,35 +641,51 @@ fn validate_questions(cx: &mut Ctx, raw: &[RawQuestion], outer: &[Question]) -> 
     let all_ids: Vec<&str> = raw.iter().map(|q| q.id.value.as_str()).collect();
     for (index, q) in raw.iter().enumerate() {
         let id = q.id.value.clone();
-        cx.id("question", &q.id);
+        cx.id(QUESTION, &q.id);
         let kind = q.kind.value;
         let choice = matches!(kind, QuestionType::Single | QuestionType::Multi);
         if choice && q.options.is_empty() {
+            let kind = kind.as_str();
             cx.report(
                 Code::BadOptions,
-                format!("question `{id}` is `{}` and needs `options`", kind.as_str()),
+                Text::new(
+                    format!("question `{id}` is `{kind}` and needs `options`"),
+                    format!("问题 `{id}` 的类型是 `{kind}`，需要提供 `options`"),
+                ),
                 &q.kind.referenced,
             );
         }
         if !choice && !q.options.is_empty() {
+            let kind = kind.as_str();
             cx.report(
                 Code::BadOptions,
-                format!(
-                    "question `{id}` is `{}`; only single and multi questions take `options`",
-                    kind.as_str()
+                Text::new(
+                    format!(
+                        "question `{id}` is `{kind}`; only single and multi questions take `options`"
+                    ),
+                    format!(
+                        "问题 `{id}` 的类型是 `{kind}`；只有 single 和 multi 类型的问题才能有 `options`"
+                    ),
                 ),
                 &q.options[0].id.referenced,
             );
         }
+        let (of_en, of_zh) = (
+            format!("option (of question `{id}`)"),
+            format!("问题 `{id}` 的选项"),
+        );
         cx.unique(
-            &format!("option (of question `{id}`)"),
+            Noun {
+                en: &of_en,
+                zh: &of_zh,
+            },
             q.options.iter().map(|o| &o.id),
         );
         let options: Vec<Choice> = q
             .options
             .iter()
             .map(|o| {
-                cx.id("option", &o.id);
+                cx.id(OPTION, &o.id);
                 Choice {
                     id: o.id.value.clone(),
                     label: cx.text("label", &format!("{id}.{}", o.id.value), &o.label),
@@ -593,9 +731,13 @@ fn default_value(cx: &mut Ctx, q: &Question, d: &Sp<serde_json::Value>) -> Optio
             } else {
                 Code::TypeMismatch
             };
+            let id = &q.id;
             cx.report(
                 code,
-                format!("bad default for question `{}`: {e}", q.id),
+                Text::new(
+                    format!("bad default for question `{id}`: {e}"),
+                    format!("问题 `{id}` 的默认值无效：{}", e.message(Lang::Zh)),
+                ),
                 &d.referenced,
             );
             None
@@ -645,7 +787,10 @@ fn condition(cx: &mut Ctx, scope: &Scope, c: &Sp<RawCondition>) -> Option<Condit
     if forms.iter().filter(|f| **f).count() != 1 {
         cx.report(
             Code::BadCondition,
-            "a condition must be exactly one of `all`, `any`, `not` or `answer` (with one operator)",
+            Text::new(
+                "a condition must be exactly one of `all`, `any`, `not` or `answer` (with one operator)",
+                "条件必须恰好是 `all`、`any`、`not` 或 `answer`（带一个运算符）中的一种",
+            ),
             at,
         );
         return None;
@@ -661,30 +806,39 @@ fn condition(cx: &mut Ctx, scope: &Scope, c: &Sp<RawCondition>) -> Option<Condit
     }
     let answer = raw.answer.as_ref()?;
     if present.len() != 1 {
+        let (v, ops) = (&answer.value, OPERATORS.join(", "));
+        let (found_en, found_zh) = if present.is_empty() {
+            ("none".to_owned(), "但没有提供".to_owned())
+        } else {
+            (
+                present.join(", "),
+                format!("实际提供了 {}", present.join(", ")),
+            )
+        };
         cx.report(
             Code::BadCondition,
-            format!(
-                "`answer: {}` needs exactly one operator ({}), found {}",
-                answer.value,
-                OPERATORS.join(", "),
-                if present.is_empty() {
-                    "none".to_owned()
-                } else {
-                    present.join(", ")
-                }
+            Text::new(
+                format!("`answer: {v}` needs exactly one operator ({ops}), found {found_en}"),
+                format!("`answer: {v}` 需要恰好一个运算符（{ops}），{found_zh}"),
             ),
             at,
         );
         return None;
     }
     let Some(q) = scope.find(&answer.value) else {
-        let msg = if scope.later.contains(answer.value.as_str()) {
-            format!(
-                "condition names question `{}`, which is asked later; a question's `when` can only look at earlier questions",
-                answer.value
+        let v = &answer.value;
+        let msg = if scope.later.contains(v.as_str()) {
+            Text::new(
+                format!(
+                    "condition names question `{v}`, which is asked later; a question's `when` can only look at earlier questions"
+                ),
+                format!("条件引用的问题 `{v}` 在之后才会提问；问题的 `when` 只能引用它之前的问题"),
             )
         } else {
-            format!("condition names unknown question `{}`", answer.value)
+            Text::new(
+                format!("condition names unknown question `{v}`"),
+                format!("条件引用了未知的问题 `{v}`"),
+            )
         };
         cx.report(Code::UnknownQuestion, msg, &answer.referenced);
         return None;
@@ -700,16 +854,22 @@ fn condition(cx: &mut Ctx, scope: &Scope, c: &Sp<RawCondition>) -> Option<Condit
         _ => q.kind == QuestionType::Number,
     };
     if !fits {
-        let hint = if q.kind == QuestionType::Multi && op == "is" {
-            " (use includes, includes_any or includes_all)"
+        let (hint_en, hint_zh) = if q.kind == QuestionType::Multi && op == "is" {
+            (
+                " (use includes, includes_any or includes_all)",
+                "（请使用 includes、includes_any 或 includes_all）",
+            )
         } else {
-            ""
+            ("", "")
         };
+        let kind = q.kind.as_str();
         cx.report(
             Code::TypeMismatch,
-            format!(
-                "operator `{op}` does not fit question `{question}`, which is {}{hint}",
-                q.kind.as_str()
+            Text::new(
+                format!(
+                    "operator `{op}` does not fit question `{question}`, which is {kind}{hint_en}"
+                ),
+                format!("运算符 `{op}` 不适用于 {kind} 类型的问题 `{question}`{hint_zh}"),
             ),
             &answer.referenced,
         );
@@ -721,12 +881,12 @@ fn condition(cx: &mut Ctx, scope: &Scope, c: &Sp<RawCondition>) -> Option<Condit
             if q.option(&id.value).is_none() {
                 ok = false;
                 let known: Vec<&str> = q.options.iter().map(|o| o.id.as_str()).collect();
+                let (v, known) = (&id.value, known.join(", "));
                 cx.report(
                     Code::UnknownOption,
-                    format!(
-                        "question `{question}` has no option `{}` (options: {})",
-                        id.value,
-                        known.join(", ")
+                    Text::new(
+                        format!("question `{question}` has no option `{v}` (options: {known})"),
+                        format!("问题 `{question}` 没有选项 `{v}`（可选：{known}）"),
                     ),
                     &id.referenced,
                 );
@@ -751,7 +911,13 @@ fn condition(cx: &mut Ctx, scope: &Scope, c: &Sp<RawCondition>) -> Option<Condit
                     };
                     cx.report(
                         code,
-                        format!("`is` value for question `{question}`: {e}"),
+                        Text::new(
+                            format!("`is` value for question `{question}`: {e}"),
+                            format!(
+                                "问题 `{question}` 的 `is` 取值无效：{}",
+                                e.message(Lang::Zh)
+                            ),
+                        ),
                         &v.referenced,
                     );
                     None
@@ -785,7 +951,13 @@ fn condition(cx: &mut Ctx, scope: &Scope, c: &Sp<RawCondition>) -> Option<Condit
                 Err(e) => {
                     cx.report(
                         Code::BadDate,
-                        format!("`{op}` for question `{question}`: {e}"),
+                        Text::new(
+                            format!("`{op}` for question `{question}`: {e}"),
+                            format!(
+                                "问题 `{question}` 的 `{op}` 日期无效：{}",
+                                date_error_zh(&s.value)
+                            ),
+                        ),
                         &s.referenced,
                     );
                     None
