@@ -1114,7 +1114,7 @@ mod tests {
     fn draft(note: &str) -> Draft {
         Draft::new(
             EvidenceKind::Call,
-            "+86 138 0000 0000".to_owned(),
+            "+86 10 5555 0100".to_owned(),
             note.to_owned(),
             Some("2026-03-09T20:15:00+08:00"),
             now(),
@@ -1152,7 +1152,7 @@ mod tests {
             without,
             format!(
                 "{{\"seq\":1,\"at\":\"2026-03-09T20:15:00+08:00\",\"recorded_at\":\
-                 \"2026-03-10T09:00:00+08:00\",\"kind\":\"call\",\"from\":\"+86 138 0000 0000\",\
+                 \"2026-03-10T09:00:00+08:00\",\"kind\":\"call\",\"from\":\"+86 10 5555 0100\",\
                  \"note\":\"first\",\"attachments\":[],\"prev\":\"{GENESIS}\"}}"
             )
         );
@@ -1364,7 +1364,7 @@ mod tests {
         assert!(md.contains("- Entries: 2"));
         assert!(md.contains(&es[1].hash));
         assert!(md.contains(
-            "| 1 | 2026-03-09 20:15:00 +08:00 | Phone call | +86 138 0000 0000 | a\\|b |  |"
+            "| 1 | 2026-03-09 20:15:00 +08:00 | Phone call | +86 10 5555 0100 | a\\|b |  |"
         ));
         let zh = export_markdown(&es, now(), Lang::Zh);
         assert!(zh.contains("| 序号 | 时间 | 类型 | 来源 | 说明 | 附件 |"));

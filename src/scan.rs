@@ -16,7 +16,7 @@
 //! - **Boundaries** — a number touching a letter, digit, `_`, `@` or a decimal point
 //!   followed by a digit is part of something longer (hash, UUID, version, float, e-mail)
 //!   and is not reported; non-ASCII text around a number is a boundary.
-//! - **Files** — see [`walk`](self::walk): `.gitignore` and `.privauditignore` honoured,
+//! - **Files** — `.gitignore` and `.privauditignore` honoured,
 //!   hidden files scanned except `.git/`, binary files (NUL in the first 8 KiB) skipped,
 //!   links not followed, memory bounded per thread.
 //! - **Positions** — `line` is 1-based; `column` is the 1-based *byte* offset in the line

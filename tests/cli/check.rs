@@ -16,7 +16,7 @@ fn planted_id() -> String {
     let check = b"10X98765432"[(sum % 11) as usize] as char;
     format!("{body}{check}")
 }
-const MOBILE: &str = "13912345678";
+const MOBILE: &str = "13912345678"; // privaudit:allow synthetic
 
 fn repo(sb: &Sandbox, dirty: bool, notice: bool) -> std::path::PathBuf {
     sb.file("repo/src/main.rs", "fn main() { println!(\"hello\"); }\n");
