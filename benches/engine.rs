@@ -82,7 +82,7 @@ fn report_line(name: &str, s: &Stats, bar: Option<Duration>) {
 /// A response pack with ~10 questions of every choice/date type and `items` items, each
 /// with bilingual title/why/how, a priority, a due offset, a `when` condition (includes,
 /// any, all, not, is, dates) and refs to `GEN_REFS` references.
-fn generate_pack(items: usize) -> String {
+fn generate_pack(items: usize, compact: bool) -> String {
     const PRIORITIES: [&str; 4] = ["critical", "high", "medium", "low"];
     const DUES: [&str; 7] = ["0h", "2h", "24h", "3d", "2w", "30d", "1mo"];
     const DATA: [&str; 9] = [
@@ -164,6 +164,16 @@ fn generate_pack(items: usize) -> String {
         };
         let r1 = i % GEN_REFS;
         let r2 = (r1 + 1 + i % 7) % GEN_REFS; // never equal to r1
+        let priority = PRIORITIES[i % PRIORITIES.len()];
+        let due = DUES[i % DUES.len()];
+        if compact {
+            // One-line texts used for both languages, a single how-to step, one ref.
+            let _ = writeln!(
+                y,
+                "  - {{id: step-{i}, title: Step {i} about {a}, why: Because {a} leaked., how: [Do step {i}.], priority: {priority}, due: {due}, when: {{answer: leaked_data, includes: {a}}}, refs: [ref-{r1}]}}"
+            );
+            continue;
+        }
         let _ = write!(
             y,
             "  - id: step-{i}\n\
@@ -173,9 +183,7 @@ fn generate_pack(items: usize) -> String {
              \x20   how:\n\
              \x20     - en: Call the service on its official number and describe item {i}.\n        zh: 拨打官方电话，说明第 {i} 项情况。\n\
              \x20     - {{en: Write down the time and the reference number., zh: 记下时间和受理编号。}}\n\
-             \x20   priority: {}\n    due: {}\n    when: {when}\n    refs: [ref-{r1}, ref-{r2}]\n    tags: [gen, {a}]\n",
-            PRIORITIES[i % PRIORITIES.len()],
-            DUES[i % DUES.len()],
+             \x20   priority: {priority}\n    due: {due}\n    when: {when}\n    refs: [ref-{r1}, ref-{r2}]\n    tags: [gen, {a}]\n",
         );
     }
 
@@ -224,7 +232,7 @@ fn main() {
     );
 
     if wanted("load-10k") {
-        let text = generate_pack(GEN_ITEMS);
+        let text = generate_pack(GEN_ITEMS, false);
         let (pack, warnings) = pack::load_str("gen.yaml", &text)
             .unwrap_or_else(|d| panic!("generated pack does not load:\n{d:?}"));
         assert_eq!(pack.items.len(), GEN_ITEMS);
@@ -241,6 +249,60 @@ fn main() {
             &s,
             Some(Duration::from_millis(100)),
         );
+    }
+
+    if wanted("load-10k-compact") {
+        // The same number of items with one-line, single-language texts: how much of the
+        // time is the sheer size of the YAML text.
+        let text = generate_pack(GEN_ITEMS, true);
+        let (pack, _) = pack::load_str("gen-compact.yaml", &text)
+            .unwrap_or_else(|d| panic!("compact generated pack does not load:\n{d:?}"));
+        assert_eq!(pack.items.len(), GEN_ITEMS);
+        let s = measure(2, n(20), || pack::load_str("gen-compact.yaml", &text));
+        report_line(
+            &format!(
+                "load-10k-compact: load {GEN_ITEMS} one-line items ({:.1} MB)",
+                text.len() as f64 / 1e6
+            ),
+            &s,
+            Some(Duration::from_millis(100)),
+        );
+    }
+
+    if wanted("load-phases") {
+        // Where loading time goes: YAML parsing into the raw model (serde-saphyr) versus
+        // validation, and how both scale with the number of items (linear is the goal).
+        for items in [2_500, 5_000, 10_000] {
+            let text = generate_pack(items, false);
+            let mut parse_times = Vec::new();
+            let mut validate_times = Vec::new();
+            for i in 0..1 + n(10) {
+                let t0 = Instant::now();
+                let raw: pack::raw::RawPack =
+                    serde_saphyr::from_str_with_options(&text, pack::yaml_options())
+                        .expect("parses");
+                let t1 = Instant::now();
+                let loaded = pack::validate::validate(raw, "gen.yaml", &text);
+                let t2 = Instant::now();
+                assert!(loaded.is_ok(), "generated pack does not validate");
+                drop(black_box(loaded));
+                if i > 0 {
+                    parse_times.push(t1 - t0);
+                    validate_times.push(t2 - t1);
+                }
+            }
+            parse_times.sort();
+            validate_times.sort();
+            let parse = parse_times[parse_times.len() / 2];
+            let validate = validate_times[validate_times.len() / 2];
+            println!(
+                "load-phases: {items:>6} items ({:.1} MB): parse median {} ({:.1} MB/s), validate median {}",
+                text.len() as f64 / 1e6,
+                ms(parse),
+                text.len() as f64 / 1e6 / parse.as_secs_f64(),
+                ms(validate),
+            );
+        }
     }
 
     if wanted("load-builtin") {
@@ -261,13 +323,17 @@ fn main() {
     }
 
     if wanted("evaluate") || wanted("render") {
-        let packs = builtin::packs().expect("built-in packs");
-        let response: &Pack = packs
-            .iter()
-            .find(|p| p.id == "response")
-            .expect("response pack");
-        let answers = parse_answers_file("answers.yaml", RESPONSE_ANSWERS, &[response], today)
-            .expect("answers parse");
+        let response: &Pack = builtin::pack("response")
+            .expect("a built-in response pack")
+            .expect("the response pack loads");
+        let answers = parse_answers_file(
+            "answers.yaml",
+            RESPONSE_ANSWERS,
+            &[response],
+            today,
+            Lang::En,
+        )
+        .expect("answers parse");
         let probes = ProbeResults::default();
         let done = DoneSteps::new();
         let eval = || {

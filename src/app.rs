@@ -66,6 +66,11 @@ impl Context<'_> {
         PackSet::load(&self.rules, self.builtin).map_err(|d| anyhow::anyhow!(d))
     }
 
+    /// Loads only the named built-in packs (plus everything from `--rules`).
+    pub fn packs_for(&self, ids: &[&str]) -> Result<PackSet> {
+        PackSet::load_only(&self.rules, self.builtin, Some(ids)).map_err(|d| anyhow::anyhow!(d))
+    }
+
     /// The state directory: `--state-dir`, else `$XDG_DATA_HOME/privaudit` (or the platform
     /// equivalent).
     pub fn state_dir(&self) -> Result<PathBuf> {

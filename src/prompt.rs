@@ -3,6 +3,8 @@
 //! scripted answers never reach dialoguer.
 
 use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 use console::{Style, Term};
@@ -258,4 +260,28 @@ impl Prompter for TerminalPrompter {
             .interact_on(&self.term)
             .map_err(map_err)
     }
+}
+
+static INTERRUPT_ANNOUNCED: AtomicBool = AtomicBool::new(false);
+
+/// Says once, on stderr, that the run was interrupted (the signal handler and the prompt
+/// that saw Ctrl-C may both get here).
+pub fn announce_interrupt(message: &str) {
+    if !INTERRUPT_ANNOUNCED.swap(true, Ordering::SeqCst) {
+        let _ = console::Term::stderr().show_cursor();
+        let _ = writeln!(std::io::stderr(), "\n{message}");
+    }
+}
+
+/// Makes Ctrl-C end an interactive run cleanly: cursor restored, `message` shown, exit 130.
+///
+/// console puts the terminal in raw mode only while it waits for a key; a Ctrl-C pressed in
+/// between (while a prompt is being redrawn) reaches the process as SIGINT and never as a
+/// key, so the prompt would not see it. Exiting from the handler is safe because answers
+/// are saved as soon as each is given.
+pub fn exit_on_interrupt(message: String) {
+    let _ = ctrlc::set_handler(move || {
+        announce_interrupt(&message);
+        std::process::exit(i32::from(crate::exit::ExitStatus::Interrupted.code()));
+    });
 }

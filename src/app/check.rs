@@ -71,12 +71,12 @@ pub fn run(cx: &mut Context, args: CheckArgs) -> Result<ExitStatus> {
             args.root.display()
         );
     }
-    let set = cx.packs()?;
     let ids: Vec<String> = if args.packs.is_empty() {
         vec!["policy".to_owned()]
     } else {
         args.packs.clone()
     };
+    let set = cx.packs_for(&ids.iter().map(String::as_str).collect::<Vec<_>>())?;
     let mut packs: Vec<&Pack> = Vec::new();
     for id in &ids {
         match set.get(id) {

@@ -56,12 +56,12 @@ pub fn run(cx: &mut Context, kind: PackKind, args: InterviewArgs) -> Result<Exit
             "--format ics 仅用于应对计划（带截止日期）；自查报告请用 md、json 或 html"
         ));
     }
-    let set = cx.packs()?;
     let default_id = if kind == PackKind::Audit {
         "audit"
     } else {
         "response"
     };
+    let set = cx.packs_for(&[default_id])?;
     let Some(pack) = set.for_kind(default_id, kind) else {
         bail!(
             "{} ({})",
@@ -78,12 +78,11 @@ pub fn run(cx: &mut Context, kind: PackKind, args: InterviewArgs) -> Result<Exit
     let store = Store::new(cx.state_dir()?);
     let interactive = !args.non_interactive && cx.terminal.stdin_tty && cx.terminal.stderr_tty;
     if interactive {
-        // console raises SIGINT itself when Ctrl-C is pressed in a prompt; handling it here
-        // turns that into an `Interrupted` answer (so the answers so far are kept) and makes
-        // sure the cursor dialoguer hid comes back.
-        let _ = ctrlc::set_handler(|| {
-            let _ = console::Term::stderr().show_cursor();
-        });
+        let interrupted = lang.pick(
+            "Interrupted. Your answers so far are saved; run the command again to resume.",
+            "已中断。已回答的内容已保存，再次运行该命令即可继续。",
+        );
+        crate::prompt::exit_on_interrupt(interrupted.to_owned());
         let mut prompter = TerminalPrompter::new(cx.color_stderr());
         if let Some(pending) = store.load_pending(command)?.filter(|p| p.pack == pack.id) {
             let detail = match lang {
@@ -98,7 +97,10 @@ pub fn run(cx: &mut Context, kind: PackKind, args: InterviewArgs) -> Result<Exit
                     }
                 }
                 Ok(false) => store.clear_pending(command)?,
-                Err(PromptError::Interrupted) => return Ok(ExitStatus::Interrupted),
+                Err(PromptError::Interrupted) => {
+                    crate::prompt::announce_interrupt(interrupted);
+                    return Ok(ExitStatus::Interrupted);
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -112,14 +114,7 @@ pub fn run(cx: &mut Context, kind: PackKind, args: InterviewArgs) -> Result<Exit
         match result {
             Ok(()) => {}
             Err(PromptError::Interrupted) => {
-                writeln!(
-                    cx.err,
-                    "{}",
-                    lang.pick(
-                        "Interrupted. Your answers so far are saved; run the command again to resume.",
-                        "已中断。已回答的内容已保存，再次运行该命令即可继续。"
-                    )
-                )?;
+                crate::prompt::announce_interrupt(interrupted);
                 return Ok(ExitStatus::Interrupted);
             }
             Err(e) => return Err(e.into()),
@@ -186,11 +181,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn response() -> &'static Pack {
-        crate::pack::builtin::packs()
-            .unwrap()
-            .iter()
-            .find(|p| p.id == "response")
-            .unwrap()
+        crate::pack::builtin::pack("response").unwrap().unwrap()
     }
 
     fn script(pairs: &[(&str, serde_json::Value)]) -> ScriptedPrompter {

@@ -49,6 +49,11 @@ pub fn run(cx: &mut Context, args: LetterArgs) -> Result<ExitStatus> {
 
     let interactive = !args.non_interactive && cx.terminal.stdin_tty && cx.terminal.stderr_tty;
     if interactive {
+        let interrupted = lang.pick(
+            "Interrupted; no letter was written.",
+            "已中断，未生成文书。",
+        );
+        crate::prompt::exit_on_interrupt(interrupted.to_owned());
         let mut prompter = TerminalPrompter::new(cx.color_stderr());
         let asked =
             super::interview::conduct(pack, &mut answers, &mut prompter, lang, today, |_| Ok(()))
@@ -57,7 +62,10 @@ pub fn run(cx: &mut Context, args: LetterArgs) -> Result<ExitStatus> {
                 });
         match asked {
             Ok(()) => {}
-            Err(PromptError::Interrupted) => return Ok(ExitStatus::Interrupted),
+            Err(PromptError::Interrupted) => {
+                crate::prompt::announce_interrupt(interrupted);
+                return Ok(ExitStatus::Interrupted);
+            }
             Err(e) => return Err(e.into()),
         }
     }

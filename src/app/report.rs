@@ -14,7 +14,7 @@ pub fn rebuild(
     cx: &Context,
     session: &Session,
 ) -> Result<(crate::pack::PackSet, crate::engine::Plan)> {
-    let set = cx.packs()?;
+    let set = cx.packs_for(&[session.pack.as_str()])?;
     let Some(pack) = set.get(&session.pack) else {
         bail!(
             "{} `{}`",

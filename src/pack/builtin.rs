@@ -15,28 +15,48 @@ pub const SOURCES: [(&str, &str); 3] = [
     ("rules/policy.yaml", include_str!("../../rules/policy.yaml")),
 ];
 
-/// The built-in packs, parsed and validated once per process. A broken built-in pack is a
-/// bug caught by the registry tests; at run time it is reported like any other bad pack.
-pub fn packs() -> Result<&'static [Pack], &'static Diagnostics> {
-    static PACKS: OnceLock<Result<Vec<Pack>, Diagnostics>> = OnceLock::new();
-    PACKS
-        .get_or_init(|| {
-            let mut packs = Vec::new();
-            let mut problems = Vec::new();
-            for (file, source) in SOURCES {
-                match super::load_str(&format!("builtin:{file}"), source) {
-                    Ok((pack, _)) => packs.push(pack),
-                    Err(d) => problems.extend(d.0),
-                }
-            }
-            if problems.is_empty() {
-                Ok(packs)
-            } else {
-                Err(Diagnostics(problems))
-            }
-        })
-        .as_ref()
-        .map(Vec::as_slice)
+/// The id of a built-in pack: its file stem (`rules/audit.yaml` → `audit`).
+fn id_of(file: &str) -> &str {
+    file.trim_start_matches("rules/").trim_end_matches(".yaml")
+}
+
+/// One built-in pack by id, parsed and validated once per process, or `None` if there is no
+/// built-in pack with that id. Commands load only the packs they use: parsing is most of
+/// the start-up time of a short command such as `check`.
+pub fn pack(id: &str) -> Option<Result<&'static Pack, &'static Diagnostics>> {
+    static CACHE: [OnceLock<Result<Pack, Diagnostics>>; SOURCES.len()] =
+        [const { OnceLock::new() }; SOURCES.len()];
+    let index = SOURCES.iter().position(|(file, _)| id_of(file) == id)?;
+    let (file, source) = SOURCES[index];
+    Some(
+        CACHE[index]
+            .get_or_init(|| super::load_str(&format!("builtin:{file}"), source).map(|(p, _)| p))
+            .as_ref(),
+    )
+}
+
+/// Ids of the built-in packs, in the order `rules list` shows them.
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    SOURCES.iter().map(|(file, _)| id_of(file))
+}
+
+/// Every built-in pack. A broken built-in pack is a bug caught by the registry tests; at
+/// run time it is reported like any other bad pack.
+pub fn packs() -> Result<Vec<&'static Pack>, Diagnostics> {
+    let mut packs = Vec::new();
+    let mut problems = Vec::new();
+    for id in ids() {
+        match pack(id) {
+            Some(Ok(p)) => packs.push(p),
+            Some(Err(d)) => problems.extend(d.0.iter().cloned()),
+            None => {}
+        }
+    }
+    if problems.is_empty() {
+        Ok(packs)
+    } else {
+        Err(Diagnostics(problems))
+    }
 }
 
 /// The registry test: every built-in pack loads cleanly (no errors, no warnings), every
@@ -78,7 +98,9 @@ mod tests {
                 "{file} lacks the schema comment"
             );
         }
-        assert_eq!(packs().map(<[Pack]>::len).ok(), Some(3));
+        assert_eq!(packs().map(|p| p.len()).ok(), Some(3));
+        assert!(pack("policy").is_some_and(|p| p.is_ok_and(|p| p.id == "policy")));
+        assert!(pack("nope").is_none());
     }
 
     #[test]

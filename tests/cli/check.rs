@@ -351,9 +351,23 @@ fn colours_only_when_asked_or_on_a_terminal() {
     let sb = Sandbox::new();
     let root = repo(&sb, false, false);
     let plain = check(&sb, &root, &[]);
-    assert!(!plain.stdout.contains(&0x1b), "no colour when stdout is not a terminal");
-    let forced = sb.cmd().args(["--color", "always", "check", "--root"]).arg(&root).output().unwrap();
+    assert!(
+        !plain.stdout.contains(&0x1b),
+        "no colour when stdout is not a terminal"
+    );
+    let forced = sb
+        .cmd()
+        .args(["--color", "always", "check", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
     assert!(forced.stdout.contains(&0x1b), "--color always colours");
-    let never = sb.cmd().env_remove("NO_COLOR").args(["--color", "never", "check", "--root"]).arg(&root).output().unwrap();
+    let never = sb
+        .cmd()
+        .env_remove("NO_COLOR")
+        .args(["--color", "never", "check", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
     assert!(!never.stdout.contains(&0x1b));
 }

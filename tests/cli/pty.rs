@@ -19,11 +19,7 @@ fn today() -> chrono::NaiveDate {
 }
 
 fn pack(id: &str) -> &'static Pack {
-    privaudit::pack::builtin::packs()
-        .unwrap()
-        .iter()
-        .find(|p| p.id == id)
-        .unwrap()
+    privaudit::pack::builtin::pack(id).unwrap().unwrap()
 }
 
 fn spawn(state: &std::path::Path, args: &[&str]) -> Session {
@@ -111,10 +107,22 @@ fn drive(session: &mut Session, pack: &Pack, answers: &mut Answers) -> usize {
     asked
 }
 
-fn exit_code(session: &Session) -> i32 {
-    match session.get_process().wait().expect("wait") {
-        WaitStatus::Exited(_, code) => code,
-        other => panic!("not a normal exit: {other:?}"),
+/// The exit code, waiting at most 30 s: a run that does not end is a failure, not a hang.
+fn exit_code(session: &mut Session) -> i32 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match session.get_process().status().expect("status") {
+            WaitStatus::Exited(_, code) => return code,
+            WaitStatus::StillAlive if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => {
+                let _ = session
+                    .get_process_mut()
+                    .kill(expectrl::process::unix::Signal::SIGKILL);
+                panic!("the process did not exit normally: {other:?}");
+            }
+        }
     }
 }
 
@@ -140,7 +148,7 @@ fn a_whole_respond_session_with_keystrokes() {
     let asked = drive(&mut session, pack("response"), &mut answers);
     assert!(asked >= 3);
     session.expect("Saved session").unwrap();
-    assert_eq!(exit_code(&session), 0);
+    assert_eq!(exit_code(&mut session), 0);
     let plan = read_json(&out);
     assert_eq!(
         plan["anchor_date"], "2026-03-07",
@@ -171,7 +179,7 @@ fn a_whole_audit_with_keystrokes() {
     let asked = drive(&mut session, pack("audit"), &mut answers);
     assert!(asked >= 20, "only {asked} audit questions asked");
     session.expect("Saved session").unwrap();
-    assert_eq!(exit_code(&session), 0);
+    assert_eq!(exit_code(&mut session), 0);
     let report = read_json(&out);
     // The same answers through the engine give the same score: the keystrokes meant what
     // the test thinks they meant.
@@ -212,7 +220,7 @@ fn ctrl_c_keeps_answers_and_the_next_run_resumes() {
     session.expect("When did you find out?").unwrap();
     session.send("\x03").unwrap();
     session.expect("Interrupted").unwrap();
-    assert_eq!(exit_code(&session), 130);
+    assert_eq!(exit_code(&mut session), 130);
     assert!(
         state.join("pending/respond.json").exists(),
         "answers so far are kept"
@@ -248,7 +256,7 @@ fn ctrl_c_keeps_answers_and_the_next_run_resumes() {
     );
     drive(&mut session, respond, &mut answers);
     session.expect("Saved session").unwrap();
-    assert_eq!(exit_code(&session), 0);
+    assert_eq!(exit_code(&mut session), 0);
     let plan = read_json(&out);
     assert_eq!(
         plan["answers"][0]["value"],
@@ -277,5 +285,5 @@ fn an_invalid_typed_date_is_refused_and_asked_again() {
     session.send("next week\r").unwrap();
     session.expect("expected a date").unwrap();
     session.send("\x03").unwrap();
-    assert_eq!(exit_code(&session), 130);
+    assert_eq!(exit_code(&mut session), 130);
 }
