@@ -456,11 +456,11 @@ pub fn parse_answers_file(
         }) {
             coerce_attestation(&value.value)
         } else {
-            let msg = match lang {
-                Lang::En => format!("unknown question id `{}` in the answers file", key.value),
-                Lang::Zh => format!("回答文件中有未知的问题 id `{}`", key.value),
-            };
-            problems.push(at(Code::UnknownQuestion, msg, &key.referenced));
+            problems.push(at(
+                Code::UnknownQuestion,
+                unknown_key_message(packs, &key.value, lang),
+                &key.referenced,
+            ));
             continue;
         };
         match result {
@@ -491,6 +491,65 @@ pub fn parse_answers_file(
     } else {
         Err(Diagnostics(problems))
     }
+}
+
+/// Explains a key the packs do not know: an automated control cannot be attested, and a
+/// near miss gets a suggestion.
+fn unknown_key_message(packs: &[&Pack], key: &str, lang: Lang) -> String {
+    let automated = packs
+        .iter()
+        .any(|p| p.item(key).is_some_and(|i| i.probe.is_some()));
+    if automated {
+        return match lang {
+            Lang::En => format!(
+                "`{key}` is an automated control, checked by its probe on every run; it cannot be attested in the answers file"
+            ),
+            Lang::Zh => format!(
+                "`{key}` 是自动检查的控制项，每次运行都会由探测自动检查，不能在回答文件中认证"
+            ),
+        };
+    }
+    let known = packs.iter().flat_map(|p| {
+        p.all_questions().map(|q| q.id.as_str()).chain(
+            p.items
+                .iter()
+                .filter(|i| p.kind == crate::pack::model::PackKind::Policy && i.probe.is_none())
+                .map(|i| i.id.as_str()),
+        )
+    });
+    let suggestion = known
+        .map(|k| (edit_distance(key, k), k))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| k);
+    match (lang, suggestion) {
+        (Lang::En, Some(s)) => {
+            format!("unknown question id `{key}` in the answers file (did you mean `{s}`?)")
+        }
+        (Lang::En, None) => format!("unknown question id `{key}` in the answers file"),
+        (Lang::Zh, Some(s)) => format!("回答文件中有未知的问题 id `{key}`（是不是 `{s}`？）"),
+        (Lang::Zh, None) => format!("回答文件中有未知的问题 id `{key}`"),
+    }
+}
+
+/// Levenshtein distance over characters (ids are short, so the quadratic table is fine).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// Serializes a question's default for display and sessions.
@@ -561,6 +620,15 @@ mod tests {
                 .is_err()
         );
         assert!(coerce_attestation(&serde_json::json!("maybe")).is_err());
+    }
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("leaked_data", "leaked_data"), 0);
+        assert_eq!(edit_distance("leaked_dta", "leaked_data"), 1);
+        assert_eq!(edit_distance("jurisdiction", "jurisdictoin"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("数据", "数值"), 1);
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub struct ControlResult {
     /// Personal data found by a scan probe (masked), for SARIF locations.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<crate::scan::Finding>,
+    /// Where a code-scanning dashboard should point for this control: the attestation's
+    /// line in the answers file, or the file a presence probe looked for.
+    #[serde(skip)]
+    pub anchor: Option<(String, u64)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -95,6 +99,10 @@ pub fn run(cx: &mut Context, args: CheckArgs) -> Result<ExitStatus> {
         Some(path) => super::read_answers(path, &packs, today, lang)?,
         None => Answers::new(),
     };
+    let answers_text = args
+        .answers
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok());
 
     let mut controls = Vec::new();
     for pack in &packs {
@@ -136,6 +144,7 @@ pub fn run(cx: &mut Context, args: CheckArgs) -> Result<ExitStatus> {
                     .map(|&r| pack.references[r].citation.get(lang).to_owned())
                     .collect(),
                 findings: findings.get(&item.id).cloned().unwrap_or_default(),
+                anchor: anchor_of(item, args.answers.as_deref(), answers_text.as_deref()),
             });
         }
     }
@@ -190,6 +199,34 @@ pub fn run(cx: &mut Context, args: CheckArgs) -> Result<ExitStatus> {
 }
 
 type Findings = std::collections::BTreeMap<String, Vec<crate::scan::Finding>>;
+
+/// The SARIF anchor of a control (see [`ControlResult::anchor`]).
+fn anchor_of(
+    item: &crate::pack::model::Item,
+    answers: Option<&Path>,
+    text: Option<&str>,
+) -> Option<(String, u64)> {
+    match &item.probe {
+        // The first glob without wildcards names the file that should be there.
+        Some(Probe::FileExists(globs)) => globs
+            .iter()
+            .find(|g| !g.contains(['*', '?', '[', '{']))
+            .map(|g| (g.clone(), 1)),
+        Some(Probe::Scan { .. }) => None,
+        None => {
+            let path = answers?.display().to_string();
+            let line = text
+                .and_then(|t| {
+                    t.lines().position(|l| {
+                        l.strip_prefix(item.id.as_str())
+                            .is_some_and(|r| r.trim_start().starts_with(':'))
+                    })
+                })
+                .map_or(1, |i| i as u64 + 1);
+            Some((path, line))
+        }
+    }
+}
 
 /// Runs the automated probes of the controls that apply.
 fn run_probes(
@@ -451,7 +488,30 @@ fn sarif(report: &CheckReport) -> Result<String> {
                 Some(d) => format!("{}: {d}", c.title),
                 None => format!("{} ({})", c.title, c.status),
             };
-            push(message, None, None);
+            // GitHub code scanning rejects results without a location, so point at the
+            // attestation or at the file that should exist.
+            let location = c.anchor.as_ref().map(|(path, line)| Location {
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation {
+                        uri: path_to_uri(path),
+                        uri_base_id: None,
+                    },
+                    region: Some(Region {
+                        start_line: *line,
+                        start_column: None,
+                        end_line: None,
+                        end_column: None,
+                    }),
+                },
+            });
+            let fingerprint = {
+                use sha2::Digest;
+                sha2::Sha256::digest(rule_id(c).as_bytes())
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            };
+            push(message, location, Some(&fingerprint));
         } else {
             for f in &c.findings {
                 let location = Location {
