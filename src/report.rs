@@ -7,7 +7,7 @@ mod ics;
 use std::collections::BTreeMap;
 
 use anyhow::{Context as _, Result};
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::answers::Answer;
@@ -208,13 +208,17 @@ fn status_title(s: Status, lang: Lang) -> &'static str {
     }
 }
 
-/// Formats a due moment: date and time when the offset is finer than a day.
-pub fn due_display(due: DateTime<FixedOffset>, sub_day: bool) -> String {
-    if sub_day {
-        due.format("%Y-%m-%d %H:%M").to_string()
-    } else {
-        due.format("%Y-%m-%d").to_string()
-    }
+/// An entry's due moment as a person reads it: the date, and the time too when the item's
+/// offset is finer than a day ("within 2 hours").
+pub fn due_display(pack: &Pack, entry: &crate::engine::Entry) -> Option<String> {
+    let sub_day = pack.items[entry.item].due.is_some_and(|o| o.is_sub_day());
+    entry.due.map(|due| {
+        if sub_day {
+            due.format("%Y-%m-%d %H:%M").to_string()
+        } else {
+            due.format("%Y-%m-%d").to_string()
+        }
+    })
 }
 
 /// Builds the report model for one evaluated pack.
@@ -238,9 +242,7 @@ pub fn build(
                 priority: item.priority.as_str(),
                 priority_label: priority_label(item.priority, lang),
                 due: e.due.map(|d| d.to_rfc3339()),
-                due_display: e
-                    .due
-                    .map(|d| due_display(d, item.due.is_some_and(|o| o.is_sub_day()))),
+                due_display: due_display(pack, e),
                 group: if e.status == Status::Done {
                     "done"
                 } else {

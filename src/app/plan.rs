@@ -31,12 +31,7 @@ pub fn run(cx: &mut Context, cmd: PlanCommand) -> Result<ExitStatus> {
                 } else {
                     "[ ]"
                 };
-                let due = e
-                    .due
-                    .map(|d| {
-                        crate::report::due_display(d, item.due.is_some_and(|o| o.is_sub_day()))
-                    })
-                    .unwrap_or_default();
+                let due = crate::report::due_display(pack, e).unwrap_or_default();
                 let flag = if e.status != Status::Done && e.group == DueGroup::Overdue {
                     lang.pick(" (overdue)", "（已逾期）")
                 } else {
@@ -58,13 +53,7 @@ pub fn run(cx: &mut Context, cmd: PlanCommand) -> Result<ExitStatus> {
                 .iter()
                 .find(|e| e.status != Status::Done && e.group != DueGroup::Overdue);
             let next = next.map(|e| {
-                let item = &pack.items[e.item];
-                let due = e
-                    .due
-                    .map(|d| {
-                        crate::report::due_display(d, item.due.is_some_and(|o| o.is_sub_day()))
-                    })
-                    .unwrap_or_default();
+                let due = crate::report::due_display(pack, e).unwrap_or_default();
                 (title(e.item), due)
             });
             let total = plan.entries.len();

@@ -75,11 +75,21 @@ fn show_pack(cx: &mut Context, pack: &Pack) -> Result<ExitStatus> {
     if let Some(d) = &pack.description {
         writeln!(out, "{}", d.get(lang))?;
     }
+    // One id column wide enough for the longest id, so the texts line up.
+    let w = pack
+        .all_questions()
+        .map(|q| q.id.len())
+        .chain(pack.items.iter().map(|i| i.id.len()))
+        .chain(pack.references.iter().map(|r| r.id.len()))
+        .chain(pack.contacts.iter().map(|c| c.id.len()))
+        .chain(pack.letters.iter().map(|l| l.id.len()))
+        .max()
+        .unwrap_or(0);
     writeln!(out, "\n{}:", lang.pick("Questions", "问题"))?;
     for q in &pack.questions {
         writeln!(
             out,
-            "  {:<24} {:<7} {}",
+            "  {:<w$} {:<7} {}",
             q.id,
             q.kind.as_str(),
             q.prompt.get(lang)
@@ -90,7 +100,7 @@ fn show_pack(cx: &mut Context, pack: &Pack) -> Result<ExitStatus> {
         let due = i.due.map(|d| d.to_string()).unwrap_or_default();
         writeln!(
             out,
-            "  {:<28} {:<8} {:>5}  {}",
+            "  {:<w$} {:<8} {:>5}  {}",
             i.id,
             i.priority.as_str(),
             due,
@@ -102,7 +112,7 @@ fn show_pack(cx: &mut Context, pack: &Pack) -> Result<ExitStatus> {
         for r in &pack.references {
             writeln!(
                 out,
-                "  {:<20} {:<3} {}",
+                "  {:<w$} {:<3} {}",
                 r.id,
                 r.jurisdiction.as_str(),
                 r.citation.get(lang)
@@ -114,7 +124,7 @@ fn show_pack(cx: &mut Context, pack: &Pack) -> Result<ExitStatus> {
         for c in &pack.contacts {
             writeln!(
                 out,
-                "  {:<24} {:<3} {} — {}",
+                "  {:<w$} {:<3} {} — {}",
                 c.id,
                 c.jurisdiction.as_str(),
                 c.name.get(lang),
@@ -125,7 +135,7 @@ fn show_pack(cx: &mut Context, pack: &Pack) -> Result<ExitStatus> {
     if !pack.letters.is_empty() {
         writeln!(out, "\n{}:", lang.pick("Letters", "文书模板"))?;
         for l in &pack.letters {
-            writeln!(out, "  {:<24} {}", l.id, l.title.get(lang))?;
+            writeln!(out, "  {:<w$} {}", l.id, l.title.get(lang))?;
         }
     }
     Ok(ExitStatus::Success)
