@@ -42,9 +42,9 @@ pub fn run(cx: &mut Context, args: ReportArgs) -> Result<ExitStatus> {
     let store = Store::new(cx.state_dir()?);
     let session = store.load(&args.session, None, cx.lang)?;
     let (set, plan) = rebuild(cx, &session)?;
-    let pack = set
-        .get(&session.pack)
-        .expect("rebuild checked the pack is loaded");
+    let Some(pack) = set.get(&session.pack) else {
+        bail!("{} `{}`", cx.lang.pick("pack not loaded:", "规则包未加载："), session.pack);
+    };
     if args.format == crate::cli::ReportFormat::Ics
         && pack.kind != crate::pack::model::PackKind::Response
     {
