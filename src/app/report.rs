@@ -43,7 +43,11 @@ pub fn run(cx: &mut Context, args: ReportArgs) -> Result<ExitStatus> {
     let session = store.load(&args.session, None, cx.lang)?;
     let (set, plan) = rebuild(cx, &session)?;
     let Some(pack) = set.get(&session.pack) else {
-        bail!("{} `{}`", cx.lang.pick("pack not loaded:", "规则包未加载："), session.pack);
+        bail!(
+            "{} `{}`",
+            cx.lang.pick("pack not loaded:", "规则包未加载："),
+            session.pack
+        );
     };
     if args.format == crate::cli::ReportFormat::Ics
         && pack.kind != crate::pack::model::PackKind::Response
