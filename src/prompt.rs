@@ -110,6 +110,14 @@ impl TerminalPrompter {
         }
     }
 
+    /// The one-line record of a choice, with option labels only (the widget's own report
+    /// would repeat every option's help text).
+    fn report(&self, prompt: &str, labels: &[&str]) -> std::io::Result<()> {
+        let tick = self.style(Style::new().green()).apply_to("✔");
+        let answer = self.style(Style::new().green()).apply_to(labels.join(", "));
+        self.term.write_line(&format!("{tick} {prompt} · {answer}"))
+    }
+
     fn header(&self, ask: &Ask) -> std::io::Result<()> {
         let q = ask.question;
         let progress = match ask.lang {
@@ -172,11 +180,13 @@ impl Prompter for TerminalPrompter {
                     _ => 0,
                 };
                 let i = Select::with_theme(&*theme)
-                    .with_prompt(prompt)
+                    .with_prompt(prompt.as_str())
                     .items(&items)
                     .default(default)
+                    .report(false)
                     .interact_on(&self.term)
                     .map_err(map_err)?;
+                self.report(&prompt, &[q.options[i].label.get(lang)])?;
                 Ok(Answer::Text(q.options[i].id.clone()))
             }
             QuestionType::Multi => {
@@ -194,8 +204,14 @@ impl Prompter for TerminalPrompter {
                     .with_prompt(format!("{prompt} {hint}"))
                     .items(&items)
                     .defaults(&checked)
+                    .report(false)
                     .interact_on(&self.term)
                     .map_err(map_err)?;
+                let labels: Vec<&str> = chosen
+                    .iter()
+                    .map(|&i| q.options[i].label.get(lang))
+                    .collect();
+                self.report(&prompt, &labels)?;
                 Ok(Answer::Choices(
                     chosen
                         .into_iter()
