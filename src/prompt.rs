@@ -165,11 +165,22 @@ impl Prompter for TerminalPrompter {
         };
         match q.kind {
             QuestionType::YesNo => {
-                let mut c = Confirm::with_theme(&*theme).with_prompt(prompt);
+                let mut c = Confirm::with_theme(&*theme)
+                    .with_prompt(prompt.as_str())
+                    .report(false);
                 if let Some(Answer::Bool(b)) = ask.default {
                     c = c.default(b);
                 }
-                c.interact_on(&self.term).map(Answer::Bool).map_err(map_err)
+                let yes = c.interact_on(&self.term).map_err(map_err)?;
+                self.report(
+                    &prompt,
+                    &[if yes {
+                        lang.pick("yes", "是")
+                    } else {
+                        lang.pick("no", "否")
+                    }],
+                )?;
+                Ok(Answer::Bool(yes))
             }
             QuestionType::Single => {
                 let items: Vec<String> = q.options.iter().map(label).collect();

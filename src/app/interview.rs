@@ -33,7 +33,7 @@ pub fn conduct(
             question,
             lang,
             number: asked + 1,
-            estimate: asked + pending.len(),
+            estimate: asked + still_to_ask(pack, answers, today),
             default: answers::default_answer(question, today),
             today,
         };
@@ -42,6 +42,23 @@ pub fn conduct(
         asked += 1;
         saved(answers).map_err(|e| PromptError::Io(std::io::Error::other(e.to_string())))?;
     }
+}
+
+/// How many questions are probably still to come: those that apply now, plus those whose
+/// condition depends on a question not answered yet (they may still apply). Keeps the
+/// "question 4 of ~N" hint from growing as the interview goes on.
+fn still_to_ask(pack: &Pack, answers: &Answers, today: chrono::NaiveDate) -> usize {
+    pack.questions
+        .iter()
+        .filter(|q| !answers.contains_key(&q.id))
+        .filter(|q| match &q.when {
+            None => true,
+            Some(c) => {
+                engine::holds(c, answers, today)
+                    || c.questions().iter().any(|id| !answers.contains_key(*id))
+            }
+        })
+        .count()
 }
 
 pub fn run(cx: &mut Context, kind: PackKind, args: InterviewArgs) -> Result<ExitStatus> {

@@ -190,6 +190,28 @@ pub enum Condition {
     },
 }
 
+impl Condition {
+    /// Every question this condition looks at.
+    pub fn questions(&self) -> Vec<&str> {
+        match self {
+            Condition::All(list) | Condition::Any(list) => {
+                list.iter().flat_map(Condition::questions).collect()
+            }
+            Condition::Not(inner) => inner.questions(),
+            Condition::Answered { question, .. }
+            | Condition::Is { question, .. }
+            | Condition::OneOf { question, .. }
+            | Condition::Includes { question, .. }
+            | Condition::IncludesAny { question, .. }
+            | Condition::IncludesAll { question, .. }
+            | Condition::Before { question, .. }
+            | Condition::After { question, .. }
+            | Condition::AtLeast { question, .. }
+            | Condition::AtMost { question, .. } => vec![question.as_str()],
+        }
+    }
+}
+
 /// The right-hand side of a date comparison.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum DateRef {
