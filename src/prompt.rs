@@ -50,6 +50,8 @@ pub struct ScriptedPrompter {
     pub answers: BTreeMap<String, serde_json::Value>,
     pub resume: bool,
     pub asked: Vec<String>,
+    /// The "question N of ~M" estimate shown with each question.
+    pub estimates: Vec<usize>,
 }
 
 impl ScriptedPrompter {
@@ -58,6 +60,7 @@ impl ScriptedPrompter {
             answers,
             resume: false,
             asked: Vec::new(),
+            estimates: Vec::new(),
         }
     }
 }
@@ -66,6 +69,7 @@ impl Prompter for ScriptedPrompter {
     fn ask(&mut self, ask: &Ask) -> Result<Answer, PromptError> {
         let q = ask.question;
         self.asked.push(q.id.clone());
+        self.estimates.push(ask.estimate);
         match self.answers.get(&q.id) {
             Some(v) => answers::coerce(q, v, ask.today)
                 .map_err(|e| PromptError::Script(e.message(ask.lang))),

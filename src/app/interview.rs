@@ -257,6 +257,38 @@ mod tests {
     }
 
     #[test]
+    fn the_question_count_hint_never_grows_and_is_never_short() {
+        let audit = crate::pack::builtin::pack("audit").unwrap().unwrap();
+        // Answer every question "yes"/first option, which opens every follow-up question.
+        let answers: BTreeMap<String, serde_json::Value> = audit
+            .questions
+            .iter()
+            .map(|q| {
+                let v = match q.kind {
+                    crate::pack::model::QuestionType::YesNo => serde_json::json!(true),
+                    crate::pack::model::QuestionType::Multi => serde_json::json!([q.options[0].id]),
+                    _ => serde_json::json!(q.options[0].id),
+                };
+                (q.id.clone(), v)
+            })
+            .collect();
+        let mut prompter = ScriptedPrompter::new(answers);
+        let mut given = Answers::new();
+        conduct(audit, &mut given, &mut prompter, Lang::En, today(), |_| {
+            Ok(())
+        })
+        .unwrap();
+        let estimates = &prompter.estimates;
+        assert!(estimates.windows(2).all(|w| w[1] <= w[0]), "{estimates:?}");
+        assert!(
+            estimates[0] >= prompter.asked.len(),
+            "{estimates:?} vs {} asked",
+            prompter.asked.len()
+        );
+        assert_eq!(estimates.last(), Some(&prompter.asked.len()));
+    }
+
+    #[test]
     fn a_follow_up_question_is_asked_when_its_condition_holds() {
         let pack = response();
         let mut prompter = script(&[
