@@ -61,6 +61,12 @@ impl Context<'_> {
         }
     }
 
+    /// Whether to prompt: not with `--non-interactive`, and never without a terminal on both
+    /// stdin and stderr (dialoguer would otherwise wait on `/dev/tty`).
+    pub fn interactive(&self, non_interactive: bool) -> bool {
+        !non_interactive && self.terminal.stdin_tty && self.terminal.stderr_tty
+    }
+
     /// Loads the packs for this run (built-in unless `--no-builtin`, plus `--rules`).
     pub fn packs(&self) -> Result<PackSet> {
         PackSet::load(&self.rules, self.builtin).map_err(|d| anyhow::anyhow!(d))

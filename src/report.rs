@@ -50,6 +50,17 @@ pub struct PackDoc {
     pub title: String,
 }
 
+impl PackDoc {
+    /// How a report header names a pack.
+    pub fn of(pack: &Pack, lang: Lang) -> PackDoc {
+        PackDoc {
+            id: pack.id.clone(),
+            version: pack.version.clone(),
+            title: pack.title.get(lang).to_owned(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ChoiceDoc {
     pub id: String,
@@ -418,11 +429,7 @@ pub fn build(
         generated_at: plan.as_of.to_rfc3339(),
         anchor_date: plan.anchor.date_naive().to_string(),
         lang: lang.code(),
-        packs: vec![PackDoc {
-            id: pack.id.clone(),
-            version: pack.version.clone(),
-            title: pack.title.get(lang).to_owned(),
-        }],
+        packs: vec![PackDoc::of(pack, lang)],
         jurisdiction,
         answers,
         score,

@@ -173,11 +173,7 @@ pub fn run(cx: &mut Context, args: CheckArgs) -> Result<ExitStatus> {
         result: if summary.failing > 0 { "fail" } else { "pass" },
         packs: packs
             .iter()
-            .map(|p| crate::report::PackDoc {
-                id: p.id.clone(),
-                version: p.version.clone(),
-                title: p.title.get(lang).to_owned(),
-            })
+            .map(|p| crate::report::PackDoc::of(p, lang))
             .collect(),
         summary,
         controls,

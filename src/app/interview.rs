@@ -93,7 +93,7 @@ pub fn run(cx: &mut Context, kind: PackKind, args: InterviewArgs) -> Result<Exit
     };
 
     let store = Store::new(cx.state_dir()?);
-    let interactive = !args.non_interactive && cx.terminal.stdin_tty && cx.terminal.stderr_tty;
+    let interactive = cx.interactive(args.non_interactive);
     if interactive {
         let interrupted = lang.pick(
             "Interrupted. Your answers so far are saved; run the command again to resume.",

@@ -47,7 +47,7 @@ pub fn run(cx: &mut Context, args: LetterArgs) -> Result<ExitStatus> {
         answers.extend(super::read_answers(path, &[pack], today, lang)?);
     }
 
-    let interactive = !args.non_interactive && cx.terminal.stdin_tty && cx.terminal.stderr_tty;
+    let interactive = cx.interactive(args.non_interactive);
     if interactive {
         let interrupted = lang.pick(
             "Interrupted; no letter was written.",
