@@ -3,6 +3,7 @@ mod cli {
     pub mod audit;
     pub mod check;
     pub mod cmd;
+    pub mod crash;
     pub mod evidence;
     pub mod followup;
     pub mod pty;
