@@ -153,14 +153,13 @@ pub fn read_answers(
             lang.pick("cannot read the answers file", "无法读取回答文件")
         )
     })?;
-    let source = String::from_utf8(source).map_err(|_| {
-        anyhow::anyhow!(
-            "{file}: {}",
-            lang.pick(
-                "the answers file is not UTF-8 text",
-                "回答文件不是 UTF-8 文本"
-            )
-        )
+    let source = String::from_utf8(source).map_err(|e| {
+        anyhow::anyhow!(crate::diag::Diagnostics(vec![crate::diag::not_utf8(
+            &file,
+            e.as_bytes(),
+            &e.utf8_error(),
+            crate::i18n::Text::new("the answers file", "回答文件"),
+        )]))
     })?;
     crate::answers::parse_answers_file(&file, &source, packs, today, lang)
         .map_err(|d| anyhow::anyhow!(d))

@@ -181,6 +181,28 @@ impl Diagnostic {
     }
 }
 
+/// A file that is not UTF-8 text, located at its first invalid byte. `what` names the file's
+/// role ("the pack", "the answers file") in both languages.
+pub fn not_utf8(file: &str, bytes: &[u8], error: &std::str::Utf8Error, what: Text) -> Diagnostic {
+    let at = error.valid_up_to();
+    // The prefix up to the bad byte is valid UTF-8 by definition.
+    let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+    let byte = bytes.get(at).copied().unwrap_or_default();
+    Diagnostic::new(
+        Code::Syntax,
+        Text::new(
+            format!("{} is not UTF-8 text (invalid byte 0x{byte:02X})", what.en),
+            format!("{}不是 UTF-8 文本（无效字节 0x{byte:02X}）", what.zh),
+        ),
+        file,
+        line,
+        column,
+    )
+    .with_source(&String::from_utf8_lossy(bytes))
+}
+
 impl Diagnostic {
     /// The diagnostic in one language: `error[E004]: …` or `错误[E004]：…`, the location and
     /// the snippet.

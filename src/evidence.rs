@@ -547,6 +547,9 @@ fn sync_dir(dir: &Path) {
     }
 }
 
+/// The prefix of an attachment being copied in, before it is renamed to its hash.
+const INCOMING_PREFIX: &str = ".incoming-";
+
 /// Copies one attachment into `files/<sha256>` (streaming, so large files do not fill
 /// memory) and describes it. A file already in the store is left untouched: it holds the
 /// same bytes by construction, and replacing it could hide tampering with earlier evidence.
@@ -569,9 +572,10 @@ fn store_attachment(state_dir: &Path, source: &Path) -> Result<Attachment, Evide
 
     let dir = files_dir(state_dir);
     fsutil::create_private_dir(&dir).map_err(|e| EvidenceError::io(&dir, e))?;
+    fsutil::remove_stale_temp_files(&dir, INCOMING_PREFIX);
     // tempfile creates the file with mode 0600.
     let mut tmp = tempfile::Builder::new()
-        .prefix(".incoming-")
+        .prefix(INCOMING_PREFIX)
         .tempfile_in(&dir)
         .map_err(|e| EvidenceError::io(&dir, e))?;
     let mut hasher = Sha256::new();

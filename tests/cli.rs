@@ -8,6 +8,7 @@ mod cli {
     pub mod followup;
     pub mod pty;
     pub mod respond;
+    pub mod robustness;
     pub mod rules;
     pub mod scan;
     pub mod support;
