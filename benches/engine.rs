@@ -7,7 +7,8 @@
 //!
 //! The bars are reported, not enforced: a missed bar prints `MISSED` but the exit status
 //! stays 0 (timings on shared CI machines are too noisy to gate a build on). The end-to-end
-//! `privaudit check` bar (process start included) is measured by `bench/check-bench.sh`.
+//! `privaudit check` bar and a full `respond` (process start included) are measured by
+//! `bench/cli-bench.sh`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::collections::BTreeMap;
