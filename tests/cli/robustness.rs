@@ -8,8 +8,8 @@
 //! the same cases runs under `ulimit -v` and a timeout, and must exit 0, 1 or 2 as DESIGN.md
 //! allows for that command, with the file, line and column in the message.
 //!
-//! The run is deterministic. `PRIVAUDIT_FUZZ_CASES` scales the number of cases (default
-//! below; nightly: `PRIVAUDIT_FUZZ_CASES=200000 cargo test --release robustness`) and
+//! The run is deterministic. `PRIVAUDIT_FUZZ_CASES` sets the number of cases of a pack or
+//! answers target (default below; the others scale with it; nightly: `.ci/nightly`) and
 //! `PRIVAUDIT_FUZZ_SEED` picks another seed. A failing case is written to
 //! `target/robustness-failures/` with its seed, so it can be replayed as a fixture.
 
@@ -43,11 +43,15 @@ const CASE_TIME_LIMIT: Duration = Duration::from_secs(10);
 /// needs a few MiB, small enough that an expansion bomb dies instead of swapping.
 const BINARY_MEMORY_LIMIT_KIB: u64 = 1024 * 1024;
 
+/// `default` cases, or as many in proportion to `PRIVAUDIT_FUZZ_CASES`, which sets the
+/// count for a [`DEFAULT_CASES`] target (so binary targets stay the same fraction).
 fn cases(default: usize) -> usize {
     std::env::var("PRIVAUDIT_FUZZ_CASES")
         .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+        .and_then(|v| v.parse::<usize>().ok())
+        .map_or(default, |n| {
+            (n.saturating_mul(default) / DEFAULT_CASES).max(1)
+        })
 }
 
 fn seed(salt: u64) -> u64 {
