@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Once;
 
 use chrono::NaiveDate;
 use console::{Style, Term};
@@ -293,15 +293,17 @@ impl Prompter for TerminalPrompter {
     }
 }
 
-static INTERRUPT_ANNOUNCED: AtomicBool = AtomicBool::new(false);
+static INTERRUPT_ANNOUNCED: Once = Once::new();
 
-/// Says once, on stderr, that the run was interrupted (the signal handler and the prompt
-/// that saw Ctrl-C may both get here).
+/// Says once, on stderr, that the run was interrupted. The signal handler and the prompt
+/// that saw Ctrl-C may both get here at once; `Once` makes the second wait until the first
+/// has written the message, so the handler cannot exit the process in between (a flag
+/// alone lost the message when the prompt's thread set it and the handler exited first).
 pub fn announce_interrupt(message: &str) {
-    if !INTERRUPT_ANNOUNCED.swap(true, Ordering::SeqCst) {
+    INTERRUPT_ANNOUNCED.call_once(|| {
         let _ = console::Term::stderr().show_cursor();
         let _ = writeln!(std::io::stderr(), "\n{message}");
-    }
+    });
 }
 
 /// Makes Ctrl-C end an interactive run cleanly: cursor restored, `message` shown, exit 130.

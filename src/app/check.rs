@@ -109,8 +109,14 @@ pub fn run(cx: &mut Context, args: CheckArgs) -> Result<ExitStatus> {
         let mut answers = base_answers.clone();
         let missing = engine::complete_with_defaults(pack, &mut answers, today);
         if let Some(q) = missing.first() {
+            // Name the answers file when there is one: the answer belongs in it.
+            let file = args
+                .answers
+                .as_ref()
+                .map(|p| format!("{}: ", p.display()))
+                .unwrap_or_default();
             bail!(
-                "{} `{q}` ({} `{}`); {}",
+                "{file}{} `{q}` ({} `{}`); {}",
                 lang.pick("missing answer for question", "缺少问题的回答"),
                 lang.pick("pack", "规则包"),
                 pack.id,

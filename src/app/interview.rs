@@ -145,13 +145,20 @@ pub fn run(cx: &mut Context, kind: PackKind, args: InterviewArgs) -> Result<Exit
             .map(|q| (q.kind.as_str(), q.prompt.get(lang)))
             .unwrap_or(("", ""));
         let all = missing.join(", ");
+        // With an answers file, the problem is in that file: name it, like every other error
+        // about it (there is no line to point at for a key that is not there).
+        let file = args
+            .answers
+            .as_ref()
+            .map(|p| format!("{}: ", p.display()))
+            .unwrap_or_default();
         bail!(match lang {
             Lang::En => format!(
-                "missing answer for question `{first}` ({}: {}); give it in --answers FILE or run in a terminal without --non-interactive. Missing: {all}",
+                "{file}missing answer for question `{first}` ({}: {}); give it in --answers FILE or run in a terminal without --non-interactive. Missing: {all}",
                 q.0, q.1
             ),
             Lang::Zh => format!(
-                "问题 `{first}`（{}：{}）缺少回答；请在 --answers 文件中提供，或在终端中不带 --non-interactive 运行。缺少：{all}",
+                "{file}问题 `{first}`（{}：{}）缺少回答；请在 --answers 文件中提供，或在终端中不带 --non-interactive 运行。缺少：{all}",
                 q.0, q.1
             ),
         });

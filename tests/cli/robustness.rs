@@ -980,7 +980,10 @@ fn binary_case(
                     .next()
                     .is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
         });
-        let whole_file = stderr.contains("the file is empty");
+        // About the file as a whole, or a key that is not in it: no line to point at, but
+        // the file must still be named.
+        let whole_file = stderr.contains("the file is empty")
+            || (stderr.contains(&format!("{name}: ")) && stderr.contains("missing answer"));
         if !located && !whole_file {
             fail_case(
                 target,
