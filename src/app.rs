@@ -117,8 +117,14 @@ pub fn run(
     match cli.command {
         Command::Rules(cmd) => rules::run(&mut cx, cmd),
         Command::Completions { shell } => {
-            use clap::CommandFactory;
-            clap_complete::generate(shell, &mut Cli::command(), "privaudit", cx.out);
+            // Descriptions (shown by fish and zsh) in the user's language.
+            let mut command = crate::cli::localize::command(cx.lang);
+            // clap_complete panics when its writer fails (`| head` closes the pipe), so the
+            // script is generated into memory and written here, where a closed pipe is
+            // the quiet exit every other command gets.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "privaudit", &mut script);
+            cx.out.write_all(&script)?;
             Ok(ExitStatus::Success)
         }
         Command::Audit(args) => interview::run(&mut cx, crate::pack::model::PackKind::Audit, args),

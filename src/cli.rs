@@ -6,6 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::i18n::Lang;
 
+pub mod localize;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "privaudit",
@@ -47,8 +49,11 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 }
 
 fn parse_as_of(s: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map_err(|e| format!("expected an RFC 3339 date-time like 2026-03-10T09:00:00+08:00 ({e})"))
+    chrono::DateTime::parse_from_rfc3339(s).map_err(|e| match crate::i18n::display_lang() {
+        // chrono's reason is English only.
+        Lang::En => format!("expected an RFC 3339 date-time like 2026-03-10T09:00:00+08:00 ({e})"),
+        Lang::Zh => "应为 RFC 3339 格式的日期时间，如 2026-03-10T09:00:00+08:00".to_owned(),
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -63,7 +63,10 @@ impl std::str::FromStr for Lang {
         match s {
             "en" => Ok(Lang::En),
             "zh" => Ok(Lang::Zh),
-            other => Err(format!("unknown language `{other}` (expected en or zh)")),
+            other => Err(match display_lang() {
+                Lang::En => format!("unknown language `{other}` (expected en or zh)"),
+                Lang::Zh => format!("未知的语言 `{other}`（可选：en 或 zh）"),
+            }),
         }
     }
 }

@@ -4,22 +4,35 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use privaudit::app::{self, Terminal};
-use privaudit::cli::Cli;
+use privaudit::cli::{Cli, localize};
 use privaudit::exit::ExitStatus;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // The language is known before parsing, so help and usage errors speak it too.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = localize::lang_from_args(&args);
+    privaudit::i18n::set_display_lang(lang);
+    let parsed = localize::command(lang)
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => {
-            // --help and --version are successes; every other parse error is a usage error.
+        // --help and --version are successes, printed by clap from the translated tree.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                ExitStatus::Error.code()
+            return ExitCode::SUCCESS;
+        }
+        // Every other parse error is a usage error: clap's own text (coloured on a
+        // terminal) in English, a translation of it in Chinese.
+        Err(e) => {
+            if lang == privaudit::i18n::Lang::En {
+                let _ = e.print();
             } else {
-                0
-            });
+                let _ = write!(std::io::stderr(), "{}", localize::render_error(&e, lang));
+            }
+            return ExitCode::from(ExitStatus::Error.code());
         }
     };
     let terminal = Terminal {

@@ -172,8 +172,13 @@ impl std::str::FromStr for Priority {
         Priority::ALL
             .into_iter()
             .find(|p| p.as_str() == s)
-            .ok_or_else(|| {
-                format!("unknown priority `{s}` (expected critical, high, medium or low)")
+            .ok_or_else(|| match crate::i18n::display_lang() {
+                crate::i18n::Lang::En => {
+                    format!("unknown priority `{s}` (expected critical, high, medium or low)")
+                }
+                crate::i18n::Lang::Zh => {
+                    format!("未知的优先级 `{s}`（可选：critical、high、medium、low）")
+                }
             })
     }
 }

@@ -170,3 +170,54 @@ fn usage_errors_exit_2_and_help_exits_0() {
     let bash = stdout_of(sb.cmd().args(["completions", "bash"]));
     assert!(bash.contains("privaudit") && bash.contains("respond"));
 }
+
+/// `privaudit completions bash | head -1` closes the pipe early: a quiet exit 0 like every
+/// other command, never a panic from the completion generator.
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let sb = Sandbox::new();
+    for args in [
+        vec!["completions", "bash"],
+        vec!["rules", "schema"],
+        vec!["--lang", "zh", "--help"],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("privaudit"))
+            .arg("--state-dir")
+            .arg(sb.state())
+            .args(&args)
+            .stdout(writer)
+            .output()
+            .expect("run privaudit");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+/// The command line itself speaks Chinese: help, and usage errors with a suggestion.
+#[test]
+fn help_and_usage_errors_follow_the_language() {
+    let sb = Sandbox::new();
+    let help = stdout_of(sb.cmd().args(["--lang", "zh", "scan", "--help"]));
+    assert!(help.contains("用法：privaudit scan"), "{help}");
+    assert!(help.contains("要扫描的文件或目录"), "{help}");
+    let out = sb
+        .cmd()
+        .env("LC_ALL", "zh_CN.UTF-8")
+        .args(["evidence", "ad"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("错误：未知的子命令 `ad`"), "{stderr}");
+    assert!(stderr.contains("`add`"), "{stderr}");
+    // English stays clap's own wording.
+    let out = sb.cmd().args(["evidence", "ad"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: unrecognized subcommand 'ad'"),
+        "{stderr}"
+    );
+}
