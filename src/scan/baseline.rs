@@ -112,8 +112,10 @@ impl Baseline {
             let detail = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
             ScanError::BadBaseline {
                 path: shown.to_owned(),
-                line: e.line(),
-                column: e.column(),
+                // serde_json says column 0 for an error before the first character of a
+                // line (end of input after a final newline); positions shown are 1-based.
+                line: e.line().max(1),
+                column: e.column().max(1),
                 detail,
             }
         })?;

@@ -745,7 +745,7 @@ fn seed_journal(state: &Path, scratch: &Path) {
     let attachment = scratch.join("screenshot.png");
     std::fs::write(&attachment, b"\x89PNG not really a picture").expect("attachment");
     for (i, note) in [
-        "call from +86 138 0000 0000",
+        "call from a withheld number",
         "SMS with a link",
         "phishing mail",
         "site showing my ID",
@@ -1066,6 +1066,184 @@ fn the_binary_verifies_mutated_journals_with_exit_0_or_1() {
                 &bytes,
                 &format!("exit {other:?}: {stdout}{stderr}"),
             ),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The scanner: mangled files and baselines
+// ---------------------------------------------------------------------------------------
+
+/// A valid resident ID number: GB 11643 check character computed here, independently of the
+/// scanner's own validator.
+fn cn_id(rng: &mut Rng) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let body = format!(
+        "110105{:04}{:02}{:02}{:03}",
+        1950 + rng.below(55),
+        1 + rng.below(12),
+        1 + rng.below(28),
+        rng.below(1000)
+    );
+    let sum: u32 = body
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{body}{check}")
+}
+
+/// A Luhn-valid UnionPay card number of 16 or 19 digits.
+fn bank_card(rng: &mut Rng) -> String {
+    let len = if rng.chance(2) { 16 } else { 19 };
+    let mut digits: Vec<u32> = vec![6, 2, 2, 2, 0, 2];
+    while digits.len() < len - 1 {
+        digits.push(rng.below(10) as u32);
+    }
+    // Luhn: double every second digit from the right, counting the check digit as first.
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 0 {
+                (d * 2) % 9 + u32::from(d == 9) * 9
+            } else {
+                d
+            }
+        })
+        .sum();
+    digits.push((10 - sum % 10) % 10);
+    digits
+        .iter()
+        .map(|d| char::from_digit(*d, 10).unwrap())
+        .collect()
+}
+
+/// A text with personal data in the layouts people write it in.
+fn planted_text(rng: &mut Rng) -> (String, usize) {
+    let mut text = String::new();
+    let mut planted = 0;
+    for i in 0..8 {
+        let line = match i % 4 {
+            0 => format!("身份证号：{}，请核对\n", cn_id(rng)),
+            1 => {
+                let card = bank_card(rng);
+                let grouped: Vec<String> = card
+                    .as_bytes()
+                    .chunks(4)
+                    .map(|c| String::from_utf8_lossy(c).into_owned())
+                    .collect();
+                format!("card,{},{}\n", card, grouped.join(" "))
+            }
+            2 => format!(
+                "tel: +86 138{:08} / 139-{:04}-{:04}\n",
+                rng.below(100_000_000),
+                rng.below(10_000),
+                rng.below(10_000)
+            ),
+            _ => format!("{{\"mail\": \"user{}@qq.com\"}}\n", rng.below(1000)),
+        };
+        planted += match i % 4 {
+            1 => 2,
+            2 => 2,
+            _ => 1,
+        };
+        text.push_str(&line);
+    }
+    (text, planted)
+}
+
+fn longest_digit_run(s: &str) -> usize {
+    s.split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn the_scanner_survives_mangled_files_and_never_shows_a_whole_number() {
+    let sandbox = Sandbox::new();
+    let mut rng = Rng(seed(7));
+    let total = cases(DEFAULT_CASES / 5);
+    for case in 0..total {
+        let root = sandbox.dir.path().join(format!("tree-{}", case % 2));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).expect("tree");
+        let (text, planted) = planted_text(&mut rng);
+        let bytes = if case % 10 == 0 {
+            text.clone().into_bytes()
+        } else {
+            mutate(&mut rng, text.as_bytes())
+        };
+        std::fs::write(root.join("data.txt"), &bytes).expect("write case");
+        let outcome = run_case("scan", case, &bytes, || {
+            privaudit::scan::scan_tree(&root, &privaudit::scan::Kind::ALL, 1, today())
+        });
+        let outcome = match outcome {
+            Ok(outcome) => outcome,
+            Err(e) => fail_case("scan", case, &bytes, &format!("scan failed: {e}")),
+        };
+        let lines = bytes.split(|&b| b == b'\n').count() as u64;
+        for finding in &outcome.findings {
+            // The masked value shows at most the documented ends: never a run of digits
+            // long enough to be a whole ID, card or mobile number.
+            if longest_digit_run(&finding.masked) > 6 {
+                fail_case(
+                    "scan",
+                    case,
+                    &bytes,
+                    &format!("unmasked digits: {finding:?}"),
+                );
+            }
+            if finding.line == 0 || finding.line > lines || finding.column == 0 {
+                fail_case(
+                    "scan",
+                    case,
+                    &bytes,
+                    &format!("position outside the file: {finding:?}"),
+                );
+            }
+        }
+        // Unmutated text: everything planted is found (the harness checks something real).
+        if case % 10 == 0 && outcome.findings.len() != planted {
+            fail_case(
+                "scan",
+                case,
+                &bytes,
+                &format!(
+                    "planted {planted}, found {}: {:?}",
+                    outcome.findings.len(),
+                    outcome.findings
+                ),
+            );
+        }
+    }
+}
+
+#[test]
+fn mutated_scan_baselines_load_or_name_line_and_column() {
+    let sandbox = Sandbox::new();
+    let mut rng = Rng(seed(8));
+    let root = sandbox.dir.path().join("tree");
+    std::fs::create_dir_all(&root).expect("tree");
+    let (text, _) = planted_text(&mut rng);
+    std::fs::write(root.join("data.txt"), text).expect("write");
+    let outcome =
+        privaudit::scan::scan_tree(&root, &privaudit::scan::Kind::ALL, 1, today()).expect("scan");
+    let baseline = privaudit::scan::Baseline::render(&outcome.findings);
+    for case in 0..cases(DEFAULT_CASES / 3) {
+        let bytes = mutate(&mut rng, &baseline);
+        let result = run_case("baseline", case, &bytes, || {
+            privaudit::scan::Baseline::parse("baseline.json", &bytes)
+        });
+        if let Err(e) = result {
+            match e {
+                privaudit::scan::ScanError::BadBaseline { line, column, .. }
+                    if line > 0 && column > 0 => {}
+                other => fail_case("baseline", case, &bytes, &format!("unlocated: {other}")),
+            }
         }
     }
 }
