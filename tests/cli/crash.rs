@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::support::{Rng, success_stdout};
+
 /// Kills per writer unless `PRIVAUDIT_CRASH_KILLS` says otherwise.
 const KILLS: usize = 100;
 /// Unkilled runs whose median sets the range of kill times.
@@ -36,24 +38,6 @@ fn kills() -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(KILLS)
-}
-
-/// xorshift64*: deterministic kill times, so a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    /// A delay drawn uniformly from `[0, max)`.
-    fn delay(&mut self, max: Duration) -> Duration {
-        let micros = u64::try_from(max.as_micros()).unwrap_or(u64::MAX).max(1);
-        Duration::from_micros(self.next() % micros)
-    }
 }
 
 /// The real binary, set up as `support::privaudit` does, with its output discarded.
@@ -78,15 +62,7 @@ fn path_str(p: &Path) -> &str {
 
 /// Runs a command that must succeed and returns its stdout.
 fn run_ok(mut cmd: Command) -> String {
-    let out = cmd.output().expect("runs");
-    assert!(
-        out.status.success(),
-        "{cmd:?}: exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 output")
+    success_stdout(cmd.output().expect("runs"))
 }
 
 /// Runs the command unkilled `TIMING_RUNS` times (`prepare` before each) and returns the

@@ -27,7 +27,7 @@ use privaudit::i18n::Lang;
 use privaudit::pack::{self, builtin, model::Pack};
 use privaudit::report;
 
-use super::support::Sandbox;
+use super::support::{Rng, Sandbox};
 
 /// Cases per in-process target in a normal `cargo test` (three targets: packs, answers,
 /// journals), and per binary target.
@@ -61,27 +61,6 @@ fn seed(salt: u64) -> u64 {
         .unwrap_or(0x9E37_79B9_7F4A_7C15_u64);
     // Never zero: xorshift would stay at zero.
     (base ^ salt.wrapping_mul(0xA24B_AED4_963E_E407)) | 1
-}
-
-/// xorshift64*: small and deterministic; good enough to pick mutation sites.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn chance(&mut self, one_in: usize) -> bool {
-        self.below(one_in) == 0
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
 }
 
 // ---------------------------------------------------------------------------------------

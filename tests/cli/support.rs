@@ -66,7 +66,11 @@ impl Sandbox {
 
 /// Runs a command that must succeed and returns its stdout.
 pub fn stdout_of(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("runs");
+    success_stdout(cmd.output().expect("runs"))
+}
+
+/// The stdout of a run that must have succeeded; on failure, both streams for the message.
+pub fn success_stdout(out: std::process::Output) -> String {
     assert!(
         out.status.success(),
         "exit {:?}\nstdout:\n{}\nstderr:\n{}",
@@ -75,6 +79,38 @@ pub fn stdout_of(cmd: &mut Command) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// xorshift64*: small and deterministic, so a failing random case can be replayed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `[0, n)`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    /// True once in `one_in` times.
+    pub fn chance(&mut self, one_in: usize) -> bool {
+        self.below(one_in) == 0
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    /// A delay drawn uniformly from `[0, max)`.
+    pub fn delay(&mut self, max: std::time::Duration) -> std::time::Duration {
+        let micros = u64::try_from(max.as_micros()).unwrap_or(u64::MAX).max(1);
+        std::time::Duration::from_micros(self.next() % micros)
+    }
 }
 
 /// Validates a SARIF log against the committed copy of the SARIF 2.1.0 schema.
