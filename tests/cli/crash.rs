@@ -19,13 +19,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::support::{Rng, success_stdout};
+use super::support::{AS_OF, Rng, std_privaudit, success_stdout};
 
 /// Kills per writer unless `PRIVAUDIT_CRASH_KILLS` says otherwise.
 const KILLS: usize = 100;
 /// Unkilled runs whose median sets the range of kill times.
 const TIMING_RUNS: usize = 5;
-const AS_OF: &str = "2026-03-10T09:00:00+08:00";
 const ANSWERS: &str = "leaked_data: [id_number, phone, bank_card]\ndiscovered_on: 2026-03-08\njurisdiction: cn\nfraud_attempts: true\n";
 /// The previous report in the `--out` file: another plan, so old and new differ.
 const OLD_ANSWERS: &str = "leaked_data: [email]\ndiscovered_on: 2026-03-01\njurisdiction: eu\n";
@@ -42,17 +41,8 @@ fn kills() -> usize {
 
 /// The real binary, set up as `support::privaudit` does, with its output discarded.
 fn privaudit(state: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("privaudit"));
-    cmd.env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C")
-        .env("NO_COLOR", "1")
-        .arg("--state-dir")
-        .arg(state)
-        .arg("--as-of")
-        .arg(AS_OF)
-        .args(args)
-        .stdin(Stdio::null());
+    let mut cmd = std_privaudit(state, AS_OF);
+    cmd.args(args).stdin(Stdio::null());
     cmd
 }
 

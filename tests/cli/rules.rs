@@ -1,7 +1,7 @@
 //! `rules list | show | lint | schema`, `--rules`/`--no-builtin`, completions and usage
 //! errors.
 
-use super::support::{Sandbox, stdout_of};
+use super::support::{AS_OF, Sandbox, std_privaudit, stdout_of};
 
 #[test]
 fn list_shows_the_three_builtin_packs_in_both_languages() {
@@ -183,9 +183,7 @@ fn a_closed_pipe_is_not_an_error() {
     ] {
         let (reader, writer) = std::io::pipe().expect("pipe");
         drop(reader);
-        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("privaudit"))
-            .arg("--state-dir")
-            .arg(sb.state())
+        let out = std_privaudit(&sb.state(), AS_OF)
             .args(&args)
             .stdout(writer)
             .output()

@@ -6,7 +6,16 @@ use assert_cmd::Command;
 /// The real binary with a private, empty state dir and a fixed clock and language, so every
 /// run is reproducible and never touches the developer's own data.
 pub fn privaudit(state: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("privaudit").expect("binary builds");
+    Command::from_std(std_privaudit(state, AS_OF))
+}
+
+/// The clock every test run is pinned to unless it says otherwise.
+pub const AS_OF: &str = "2026-03-10T09:00:00+08:00";
+
+/// The same as a plain `std::process::Command`, for tests that spawn and kill the process
+/// or redirect its streams themselves.
+pub fn std_privaudit(state: &std::path::Path, as_of: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("privaudit"));
     cmd.env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env("LANG", "C")
@@ -14,7 +23,7 @@ pub fn privaudit(state: &std::path::Path) -> Command {
         .arg("--state-dir")
         .arg(state)
         .arg("--as-of")
-        .arg("2026-03-10T09:00:00+08:00");
+        .arg(as_of);
     cmd
 }
 
@@ -51,16 +60,7 @@ impl Sandbox {
 
     /// Like [`Sandbox::cmd`] but with another `--as-of`.
     pub fn cmd_at(&self, as_of: &str) -> Command {
-        let mut cmd = Command::cargo_bin("privaudit").expect("binary builds");
-        cmd.env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env("LANG", "C")
-            .env("NO_COLOR", "1")
-            .arg("--state-dir")
-            .arg(self.state())
-            .arg("--as-of")
-            .arg(as_of);
-        cmd
+        Command::from_std(std_privaudit(&self.state(), as_of))
     }
 }
 
