@@ -419,14 +419,18 @@ impl EvidenceError {
                 }
             }
             EvidenceError::Attachment { path, source } => format!(
-                "{} {}: {source}",
+                "{} {}{}{}",
                 lang.pick("cannot read the attachment", "无法读取附件"),
-                path.display()
+                path.display(),
+                lang.pick(": ", "："),
+                crate::i18n::io_error_text(source, lang)
             ),
             EvidenceError::Io { path, source } => format!(
-                "{} {}: {source}",
+                "{} {}{}{}",
                 lang.pick("cannot access the evidence journal at", "无法访问证据记录"),
-                path.display()
+                path.display(),
+                lang.pick(": ", "："),
+                crate::i18n::io_error_text(source, lang)
             ),
             EvidenceError::Broken(problem) => match lang {
                 Lang::En => format!(

@@ -92,6 +92,39 @@ pub fn display_lang() -> Lang {
     }
 }
 
+/// An operating-system error in `lang`. The OS's own text is English ("No such file or
+/// directory (os error 2)"); in Chinese the common kinds get their own words, with the
+/// error number kept for a search, and anything else keeps the OS's text.
+pub fn io_error_text(e: &std::io::Error, lang: Lang) -> String {
+    use std::io::ErrorKind as K;
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    let zh = match e.kind() {
+        K::NotFound => "文件或目录不存在",
+        K::PermissionDenied => "没有访问权限",
+        K::AlreadyExists => "已经存在",
+        K::IsADirectory => "这是一个目录，不是文件",
+        K::NotADirectory => "路径中有一部分不是目录",
+        K::DirectoryNotEmpty => "目录不为空",
+        K::ReadOnlyFilesystem => "文件系统是只读的",
+        K::StorageFull => "磁盘空间不足",
+        K::QuotaExceeded => "超出磁盘配额",
+        K::FileTooLarge => "文件太大",
+        K::InvalidFilename => "文件名无效",
+        K::InvalidData => "数据无效",
+        K::UnexpectedEof => "文件意外结束",
+        K::BrokenPipe => "管道已关闭",
+        K::Interrupted => "操作被中断",
+        K::OutOfMemory => "内存不足",
+        _ => return e.to_string(),
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{zh}（系统错误 {code}）"),
+        None => zh.to_owned(),
+    }
+}
+
 /// A text in both languages. Plain strings in packs (phone numbers, URLs) fill both.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Text {
@@ -140,6 +173,24 @@ impl From<&str> for Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operating_system_errors_are_said_in_chinese() {
+        let missing = std::io::Error::from_raw_os_error(2);
+        assert_eq!(
+            io_error_text(&missing, Lang::Zh),
+            "文件或目录不存在（系统错误 2）"
+        );
+        assert_eq!(
+            io_error_text(&missing, Lang::En),
+            "No such file or directory (os error 2)"
+        );
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(io_error_text(&denied, Lang::Zh), "没有访问权限");
+        // A kind without its own words keeps the system's text rather than a vague one.
+        let other = std::io::Error::other("disk on fire");
+        assert_eq!(io_error_text(&other, Lang::Zh), "disk on fire");
+    }
 
     fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
         move |name| {

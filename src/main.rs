@@ -56,7 +56,11 @@ fn main() -> ExitCode {
                 if i > 0 {
                     msg.push_str(lang.pick("\n  caused by: ", "\n  原因："));
                 }
-                msg.push_str(&cause.to_string());
+                // The operating system's own texts are English; say them in the user's language.
+                match cause.downcast_ref::<std::io::Error>() {
+                    Some(io) => msg.push_str(&privaudit::i18n::io_error_text(io, lang)),
+                    None => msg.push_str(&cause.to_string()),
+                }
             }
             // Diagnostics already start with their level; plain errors get one.
             let diagnostic = ["error", "warning", "错误", "警告"]

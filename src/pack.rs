@@ -298,7 +298,10 @@ pub fn load_file(path: &Path) -> Result<(Pack, Vec<Diagnostic>), Diagnostics> {
             Code::Syntax,
             Text::new(
                 format!("cannot read the pack: {e}"),
-                format!("无法读取规则包：{e}"),
+                format!(
+                    "无法读取规则包：{}",
+                    crate::i18n::io_error_text(&e, crate::i18n::Lang::Zh)
+                ),
             ),
             &file,
             0,
@@ -327,7 +330,10 @@ pub fn expand_rule_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics>
                     Code::Syntax,
                     Text::new(
                         format!("cannot read the rules directory: {e}"),
-                        format!("无法读取规则目录：{e}"),
+                        format!(
+                            "无法读取规则目录：{}",
+                            crate::i18n::io_error_text(&e, crate::i18n::Lang::Zh)
+                        ),
                     ),
                     &path.display().to_string(),
                     0,
