@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::support::{AS_OF, Rng, std_privaudit, success_stdout};
+use super::support::{AS_OF, Rng, copy_tree, std_privaudit, success_stdout};
 
 /// Kills per writer unless `PRIVAUDIT_CRASH_KILLS` says otherwise.
 const KILLS: usize = 100;
@@ -349,21 +349,6 @@ fn crash_while_writing_a_report() {
         });
     }
     print_landing("report", &landing, median, started.elapsed());
-}
-
-/// Copies a directory tree, keeping file modes.
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create dir");
-    fs::set_permissions(to, fs::metadata(from).expect("meta").permissions()).expect("chmod");
-    for entry in fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("dir entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// `Journal intact: N entries, …` → N; fails on anything else.

@@ -27,7 +27,7 @@ use privaudit::i18n::Lang;
 use privaudit::pack::{self, builtin, model::Pack};
 use privaudit::report;
 
-use super::support::{Rng, Sandbox};
+use super::support::{Rng, Sandbox, copy_tree};
 
 /// Cases per in-process target in a normal `cargo test` (three targets: packs, answers,
 /// journals), and per binary target.
@@ -748,20 +748,6 @@ fn seed_journal(state: &Path, scratch: &Path) {
             vec![]
         };
         evidence::add(state, draft, &attach).expect("seed entry");
-    }
-}
-
-/// Copies the evidence store (journal and attached files) to a fresh state dir.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
     }
 }
 

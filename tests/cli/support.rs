@@ -127,3 +127,20 @@ pub fn assert_valid_sarif(log: &serde_json::Value) {
     let errors: Vec<String> = validator.iter_errors(log).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "SARIF invalid: {errors:#?}");
 }
+
+/// Copies a directory tree, keeping file and directory modes (a state dir is 0700 and its
+/// files 0600, and the copy must be the same state).
+pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    use std::fs;
+    fs::create_dir_all(to).expect("create dir");
+    fs::set_permissions(to, fs::metadata(from).expect("meta").permissions()).expect("chmod");
+    for entry in fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
