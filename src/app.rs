@@ -171,6 +171,15 @@ pub fn read_answers(
         .map_err(|d| anyhow::anyhow!(d))
 }
 
+/// `answers.yaml: ` (or `answers.yaml：`) before a message about what an answers file lacks,
+/// when one was given: there is no line to point at for a key that is not there, but the
+/// file is where the answer belongs.
+pub fn answers_file_prefix(answers: Option<&std::path::Path>, lang: Lang) -> String {
+    answers
+        .map(|p| format!("{}{}", p.display(), lang.pick(": ", "：")))
+        .unwrap_or_default()
+}
+
 /// Writes a rendered report to `--out` (atomically, 0600) or stdout.
 pub fn emit_report(
     cx: &mut Context,

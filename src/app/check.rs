@@ -109,12 +109,7 @@ pub fn run(cx: &mut Context, args: CheckArgs) -> Result<ExitStatus> {
         let mut answers = base_answers.clone();
         let missing = engine::complete_with_defaults(pack, &mut answers, today);
         if let Some(q) = missing.first() {
-            // Name the answers file when there is one: the answer belongs in it.
-            let file = args
-                .answers
-                .as_ref()
-                .map(|p| format!("{}: ", p.display()))
-                .unwrap_or_default();
+            let file = super::answers_file_prefix(args.answers.as_deref(), lang);
             bail!(
                 "{file}{} `{q}` ({} `{}`); {}",
                 lang.pick("missing answer for question", "缺少问题的回答"),

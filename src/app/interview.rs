@@ -145,13 +145,7 @@ pub fn run(cx: &mut Context, kind: PackKind, args: InterviewArgs) -> Result<Exit
             .map(|q| (q.kind.as_str(), q.prompt.get(lang)))
             .unwrap_or(("", ""));
         let all = missing.join(", ");
-        // With an answers file, the problem is in that file: name it, like every other error
-        // about it (there is no line to point at for a key that is not there).
-        let file = args
-            .answers
-            .as_ref()
-            .map(|p| format!("{}: ", p.display()))
-            .unwrap_or_default();
+        let file = super::answers_file_prefix(args.answers.as_deref(), lang);
         bail!(match lang {
             Lang::En => format!(
                 "{file}missing answer for question `{first}` ({}: {}); give it in --answers FILE or run in a terminal without --non-interactive. Missing: {all}",
