@@ -296,6 +296,17 @@ fn mutate_once(rng: &mut Rng, out: &mut Vec<u8>) {
     }
 }
 
+/// `input` with a comment line at a random line start: a change the loaders must ignore.
+fn with_comment(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
+    let mut out = input.to_vec();
+    let at = random_line_start(rng, &out);
+    out.splice(
+        at..at,
+        b"# a comment the loader must ignore\n".iter().copied(),
+    );
+    out
+}
+
 /// `levels` levels of nine aliases each: 9^levels nodes if expanded.
 fn alias_bomb(levels: usize) -> String {
     let names: Vec<String> = (0..=levels).map(|i| format!("lol{i}")).collect();
@@ -622,6 +633,11 @@ fn random_and_mutated_packs_load_or_fail_with_located_diagnostics() {
             // Now and then a whole built-in pack, mutated.
             0 if case % 100 == 0 => mutate(&mut rng, builtin::SOURCES[case % 3].1.as_bytes()),
             0 => random_document(&mut rng, 4).into_bytes(),
+            // A change that must not matter, so some cases load and go on to the engine.
+            5 => {
+                let seed = rng.pick(&seeds).clone();
+                with_comment(&mut rng, seed.as_bytes())
+            }
             _ => {
                 let seed = rng.pick(&seeds).clone();
                 mutate(&mut rng, seed.as_bytes())
@@ -650,18 +666,22 @@ fn random_and_mutated_packs_load_or_fail_with_located_diagnostics() {
     );
 }
 
-/// The answers every built-in pack asks for, as an answers file: the seed the mutations
-/// start from.
-const ANSWERS_SEED: &str = "\
+/// Answers for the built-in response pack: what `respond` reads.
+const RESPONSE_ANSWERS: &str = "\
 leaked_data: [id_number, phone, bank_card, password]
 discovered_on: 2026-03-08
 jurisdiction: cn
 money_lost: true
 fraud_attempts: false
 account_hacked: false
-no-personal-data-in-repo: yes
+";
+
+/// Attestations for the built-in policy pack: what `check` reads.
+const POLICY_ANSWERS: &str = "\
+jurisdictions: [cn, eu]
 lawful-basis-recorded: {status: yes, note: checked by legal, reviewed_on: 2026-01-05, expires: 2027-01-01}
-breach-response-plan: {status: n/a, note: no systems in scope}
+incident-response-plan: {status: n/a, note: no systems in scope}
+consent-valid: no
 ";
 
 #[test]
@@ -669,17 +689,29 @@ fn random_and_mutated_answers_parse_or_fail_with_located_diagnostics() {
     let sandbox = Sandbox::new();
     let packs = builtin::packs().expect("built-in packs");
     let response = builtin::pack("response").expect("response").expect("loads");
+    // One file for all packs; it must parse as it is, or the harness would only ever test
+    // rejection.
+    let answers_seed = format!("{RESPONSE_ANSWERS}{POLICY_ANSWERS}");
+    let seed_path = sandbox.dir.path().join("seed.yaml");
+    std::fs::write(&seed_path, &answers_seed).expect("write seed");
+    if let Err(e) = privaudit::app::read_answers(&seed_path, &packs, today(), Lang::En) {
+        panic!("the answers seed does not parse:\n{e:#}");
+    }
     let mut rng = Rng(seed(2));
     let (mut accepted, mut rejected) = (0, 0);
     let total = cases(DEFAULT_CASES);
     for case in 0..total {
+        let benign = case % 10 == 5;
         let bytes = if case % 10 == 0 {
             random_document(&mut rng, 3).into_bytes()
+        } else if benign {
+            // A change that must not matter, so some cases parse and go on to the engine.
+            with_comment(&mut rng, answers_seed.as_bytes())
         } else {
-            mutate(&mut rng, ANSWERS_SEED.as_bytes())
+            mutate(&mut rng, answers_seed.as_bytes())
         };
         // JSON answers go through the same reader.
-        let name = if case % 7 == 0 {
+        let name = if case % 7 == 0 && !benign {
             "answers.json"
         } else {
             "answers.yaml"
@@ -808,7 +840,13 @@ fn mutated_evidence_journals_verify_or_name_the_first_bad_entry() {
         let state = sandbox.dir.path().join(format!("case-{}", case % 2));
         let _ = std::fs::remove_dir_all(&state);
         copy_tree(&pristine, &state);
-        let bytes = mutate_journal(&mut rng, &journal_bytes);
+        let bytes = if case % 20 == 3 {
+            // Only the final newline lost (an interrupted editor save): still intact, and
+            // the next entry must start on a line of its own.
+            journal_bytes[..journal_bytes.len() - 1].to_vec()
+        } else {
+            mutate_journal(&mut rng, &journal_bytes)
+        };
         std::fs::write(evidence::journal_path(&state), &bytes).expect("write journal");
         run_case("journal", case, &bytes, || {
             let report = match evidence::verify(&state) {
@@ -985,7 +1023,14 @@ fn the_binary_exits_0_or_2_on_mutated_answers_within_limits() {
     let mut rng = Rng(seed(5));
     let path = sandbox.dir.path().join("answers.yaml");
     for case in 0..cases(DEFAULT_BINARY_CASES) {
-        let bytes = mutate(&mut rng, ANSWERS_SEED.as_bytes());
+        // Each command gets answers for its own pack, so mutations that break nothing run
+        // the whole command, not only the rejection of unknown keys.
+        let seed = if case % 2 == 0 {
+            RESPONSE_ANSWERS
+        } else {
+            POLICY_ANSWERS
+        };
+        let bytes = mutate(&mut rng, seed.as_bytes());
         std::fs::write(&path, &bytes).expect("write case");
         let mut cmd = limited(&sandbox);
         // `check` may also exit 1 (a control failed); `respond` only 0 or 2.
