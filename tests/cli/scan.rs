@@ -683,6 +683,34 @@ fn threads_do_not_change_the_result() {
     assert!(one.ends_with("48 findings in 44 of 48 files\n"), "{one}");
 }
 
+/// Small trees are scanned on one thread and large ones by the parallel walker: a tree too
+/// large for the first gives exactly the findings of its halves, each small enough for it.
+#[test]
+fn large_and_small_trees_give_the_same_findings() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let p = Planted::new();
+    let many = tmp.path().join("many");
+    for half in ["a", "b"] {
+        for i in 0..90 {
+            let body = match i % 3 {
+                0 => format!("tel {}\n", p.mobile2),
+                1 => format!("nothing here {i}\n"),
+                _ => format!("card {} and {}\n", p.card, p.mobile),
+            };
+            write(&many, &format!("{half}/f{i:02}.txt"), body);
+        }
+    }
+    let lines = |args: &[&str]| -> Vec<String> {
+        let out = stdout(&scan(tmp.path(), tmp.path(), args).code(1));
+        out.lines().map(str::to_owned).collect()
+    };
+    let whole = lines(&["many", "--format", "jsonl"]);
+    let mut halves = lines(&["many/a", "--format", "jsonl"]);
+    halves.extend(lines(&["many/b", "--format", "jsonl"]));
+    assert_eq!(whole.len(), 2 * (30 + 2 * 30), "{whole:?}");
+    assert_eq!(whole, halves);
+}
+
 #[cfg(unix)]
 #[test]
 fn an_unreadable_file_is_a_warning_and_the_scan_goes_on() {
